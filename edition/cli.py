@@ -1,0 +1,137 @@
+"""The command line: `python build.py [command]`. Errors become one readable message each and a
+non-zero exit status; nothing is printed as a traceback for a problem in the user's input."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import EditionError, Problem
+
+ROOT = Path(__file__).resolve().parents[1]
+SECTION_HEADS = ("นโยบายเศรษฐกิจใหม่", "โครงสร้างทางการเมืองและการต่อสู้เพื่อสืบอำนาจต่อจากเลนิน", "วัฒนธรรม")
+
+
+def _console():
+    from rich.console import Console
+    return Console(stderr=True, highlight=False)
+
+
+def _report(problems: list[Problem], root: Path) -> None:
+    console = _console()
+    for p in problems:
+        style = "red" if p.severity == "error" else "yellow"
+        console.print(p.format(root), style=style, markup=False)
+
+
+def cmd_build(args) -> int:
+    from .pipeline import build
+
+    console = _console()
+    with console.status("building") as status:
+        result = build(args.root, trim=args.trim, progress=lambda s: status.update(s))
+    for out in result.outputs:
+        console.print(f"wrote {out.relative_to(args.root)}", markup=False)
+    if result.warnings:
+        console.print(f"{len(result.warnings)} warnings (run `python build.py check` to list them)")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from .pipeline import load
+    from .validate import check
+
+    _, _, resolution = load(args.root)
+    from .resolve import read_sources
+    from .config import load_book
+    manuscripts = read_sources(load_book(args.root)).manuscripts
+    problems = check(resolution, manuscripts, args.root / "build" / "cache")
+    _report(problems, args.root)
+    errors = [p for p in problems if p.severity == "error"]
+    _console().print(f"check: {len(errors)} errors, {len(problems) - len(errors)} warnings")
+    return 1 if errors else 0
+
+
+def cmd_ingest(args) -> int:
+    from .ingest import ingest
+
+    out = args.root / "manuscript" / "chapter-03.xml"
+    ingest(args.root / "manuscript" / "source" / "chapter-03.ocr.txt", out, SECTION_HEADS)
+    _console().print(f"wrote {out.relative_to(args.root)}")
+    return 0
+
+
+def cmd_lint(args) -> int:
+    import time
+
+    from .lint import lint_chapter
+    from .pipeline import load
+
+    _, _, resolution = load(args.root)
+    if resolution.edition is None:
+        raise EditionError(resolution.problems)
+    start = time.perf_counter()
+    counts: dict[str, int] = {}
+    for chapter in resolution.edition.chapters:
+        for f in lint_chapter(chapter, resolution.edition.custom_words):
+            counts[f.kind] = counts.get(f.kind, 0) + 1
+            if f.kind != "unknown-word" or args.words:
+                print(f"{Path(chapter.source_file).relative_to(args.root)}:{f.line}: {f.paragraph}@{f.offset}: "
+                      f"{f.kind}: {f.message}")
+    elapsed = time.perf_counter() - start
+    summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no findings"
+    _console().print(f"lint: {summary} ({elapsed:.2f} s)")
+    return 0
+
+
+def cmd_corrections(args) -> int:
+    from rich.table import Table
+
+    from .pipeline import load
+
+    _, _, resolution = load(args.root)
+    if resolution.edition is None:
+        raise EditionError(resolution.problems)
+    corrections = resolution.edition.corrections
+    if args.format == "tsv":
+        print("id\tparagraph\tsic\tcorr\tcert")
+        for c in corrections:
+            print(f"{c.id}\t{c.paragraph}\t{c.original}\t{c.reading}\t{c.cert}")
+        return 0
+    table = Table(title=f"{len(corrections)} editorial corrections")
+    for col in ("id", "paragraph", "sic", "corr", "cert"):
+        table.add_column(col)
+    for c in corrections:
+        table.add_row(c.id, c.paragraph, c.original, c.reading, c.cert)
+    from rich.console import Console
+    Console().print(table)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="build.py", description="Build and check the annotated edition.")
+    parser.add_argument("--root", type=Path, default=ROOT, help="project folder (default: this one)")
+    sub = parser.add_subparsers(dest="command")
+    b = sub.add_parser("build", help="build dist/: the PDFs and the EPUB (the default)")
+    b.add_argument("--trim", help="trim size from styles/print.yaml (A5, B5, 6x9in)")
+    sub.add_parser("check", help="validate manuscript and annotations; exit 1 on any error")
+    sub.add_parser("ingest", help="one-time: OCR text -> first TEI manuscript (refuses to overwrite)")
+    lint = sub.add_parser("lint", help="the Thai OCR lint of the reading text")
+    lint.add_argument("--words", action="store_true", help="also list words the dictionary does not know")
+    corr = sub.add_parser("corrections", help="list every editorial correction")
+    corr.add_argument("--format", choices=("table", "tsv"), default="table")
+    args = parser.parse_args(argv)
+    args.root = args.root.resolve()
+    if not getattr(args, "trim", None):
+        args.trim = None
+    handlers = {None: cmd_build, "build": cmd_build, "check": cmd_check, "ingest": cmd_ingest,
+                "lint": cmd_lint, "corrections": cmd_corrections}
+    try:
+        return handlers[args.command](args)
+    except EditionError as exc:
+        _report(exc.problems, args.root)
+        return 1
+    except KeyboardInterrupt:
+        _console().print("interrupted: dist/ is unchanged")
+        return 130

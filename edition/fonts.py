@@ -1,0 +1,60 @@
+"""The fonts the edition controls: files named here, loaded through @font-face, nothing else.
+
+They come from Debian's fonts-noto-core and are copied into the build directory, so the renderer
+reads only files inside the project. Noto Naskh Arabic and Noto Sans Bengali are here on purpose:
+the OCR letters of those scripts appear in `sic` readings in the corrections apparatus.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import EditionError
+
+FONT_DIRS = (Path("/usr/share/fonts/truetype/noto"),)
+
+
+@dataclass(frozen=True)
+class FontFace:
+    family: str
+    file: str
+    weight: str = "normal"
+    style: str = "normal"
+
+
+FACES: tuple[FontFace, ...] = (
+    FontFace("Noto Serif Thai", "NotoSerifThai-Regular.ttf"),
+    FontFace("Noto Serif Thai", "NotoSerifThai-Bold.ttf", weight="bold"),
+    FontFace("Noto Serif", "NotoSerif-Regular.ttf"),
+    FontFace("Noto Serif", "NotoSerif-Bold.ttf", weight="bold"),
+    FontFace("Noto Serif", "NotoSerif-Italic.ttf", style="italic"),
+    FontFace("Noto Naskh Arabic", "NotoNaskhArabic-Regular.ttf"),
+    FontFace("Noto Sans Bengali", "NotoSansBengali-Regular.ttf"),
+)
+FAMILIES = tuple(dict.fromkeys(f.family for f in FACES))
+
+
+def find_font(name: str) -> Path:
+    for directory in FONT_DIRS:
+        path = directory / name
+        if path.is_file():
+            return path
+    raise EditionError.at(name, None, "font file not found",
+                          "install Debian's fonts-noto-core (apt-get install fonts-noto-core), or run `make`")
+
+
+def stage_fonts(target: Path) -> dict[str, Path]:
+    """Copy every font file into ``target`` (once) and return name -> path."""
+    target.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for face in FACES:
+        src = find_font(face.file)
+        dst = target / face.file
+        if not dst.exists() or dst.stat().st_size != src.stat().st_size:
+            tmp = dst.with_suffix(".tmp")
+            shutil.copyfile(src, tmp)
+            tmp.replace(dst)
+        out[face.file] = dst
+    return out

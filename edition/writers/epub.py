@@ -1,0 +1,292 @@
+"""EPUB writer: the Edition model -> a pandoc JSON document -> EPUB 3 via pypandoc.
+
+pandoc is given the model as its own AST (never through its HTML reader, which turns a newline
+inside Thai into a space). Thai break opportunities are ``<wbr/>`` at the word boundaries of the
+one shared segmentation, so readers without a Thai dictionary break lines correctly while copy and
+search still see the plain text. Note numbers come from the model, not from pandoc.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..fonts import FACES, find_font
+from ..inlines import reading_text, spans_of
+from ..model import (AuthorNoteCall, Choice, Citation, Edition, Inline, LineBreak, Note, NoteCall, Paragraph,
+                     Span, Text)
+from ..render import INLINE_RENDITION, bibl_citation_label
+from ..thai import line_breaks_for, thai_sorted, unbreakable_runs
+
+PANDOC_API = [1, 23, 1]
+STYLES = Path(__file__).resolve().parents[2] / "styles"
+WBR = {"t": "RawInline", "c": ["html", "<wbr/>"]}
+
+J = dict[str, Any]
+
+
+def _attr(ident: str = "", classes: Iterable[str] = (), kv: Iterable[tuple[str, str]] = ()) -> list:
+    return [ident, list(classes), [list(p) for p in kv]]
+
+
+def _str_runs(text: str) -> list[J]:
+    out: list[J] = []
+    for i, part in enumerate(text.split(" ")):
+        if i:
+            out.append({"t": "Space"})
+        if part:
+            out.append({"t": "Str", "c": part})
+    return out
+
+
+def _raw(html: str) -> J:
+    return {"t": "RawInline", "c": ["html", html]}
+
+
+@dataclass
+class _Ctx:
+    edition: Edition
+    footnotes: list[Note]
+
+
+class _InlineWriter:
+    """Converts inline content to pandoc inlines, placing <wbr/> at the shared break offsets."""
+
+    def __init__(self, ctx: _Ctx, breaks: set[int]):
+        self.ctx = ctx
+        self.breaks = breaks
+        self.pos = 0
+
+    def text(self, text: str) -> list[J]:
+        start = self.pos
+        self.pos += len(text)
+        cuts = sorted(b - start for b in self.breaks if start < b < start + len(text))
+        protected = unbreakable_runs(text)
+        out: list[J] = []
+        prev = 0
+        for cut in cuts + [len(text)]:
+            out.extend(self._protected(text[prev:cut], [(max(a - prev, 0), b - prev) for a, b in protected
+                                                         if a < cut and b > prev]))
+            if cut < len(text):
+                out.append(WBR)
+            prev = cut
+        return out
+
+    @staticmethod
+    def _protected(text: str, runs: list[tuple[int, int]]) -> list[J]:
+        out: list[J] = []
+        pos = 0
+        for a, b in runs:
+            if " " in text[a:b]:
+                out.extend(_str_runs(text[pos:a]))
+                out.append({"t": "Span", "c": [_attr(classes=["nobr"]), [{"t": "Str", "c": text[a:b]}]]})
+                pos = b
+        out.extend(_str_runs(text[pos:]))
+        return out
+
+    def inlines(self, nodes: Iterable[Inline]) -> list[J]:
+        out: list[J] = []
+        for node in nodes:
+            if isinstance(node, Text):
+                out.extend(self.text(node.text))
+            elif isinstance(node, Span):
+                tag, cls = INLINE_RENDITION[node.role]
+                kv = [("lang", node.lang)] if node.lang else []
+                if node.ref:
+                    kv.append(("data-ref", node.ref))
+                inner = self.inlines(node.children)
+                if node.role == "emph":
+                    out.append({"t": "Emph", "c": inner})
+                else:
+                    out.append({"t": "Span", "c": [_attr(classes=[cls], kv=kv), inner]})
+            elif isinstance(node, Choice):
+                c = node.correction
+                out.append({"t": "Span", "c": [_attr(c.id, ["corr"]), self.text(c.reading)]})
+            elif isinstance(node, AuthorNoteCall):
+                out.append({"t": "Span", "c": [_attr(classes=["author-note"]),
+                                               [{"t": "Superscript", "c": [{"t": "Str", "c": node.number}]}]]})
+            elif isinstance(node, NoteCall):
+                out.append(self.note_call(self.ctx.edition.note(node.note_id)))
+            elif isinstance(node, Citation):
+                out.append({"t": "Link", "c": [_attr(classes=["cite"]),
+                                               _str_runs(bibl_citation_label(self.ctx.edition, node)),
+                                               [f"#bib-{node.key}", ""]]})
+            elif isinstance(node, LineBreak):
+                out.append({"t": "LineBreak"})
+        return out
+
+    def note_call(self, note: Note) -> J:
+        ident = note.annotation.id
+        if note.placement == "glossary":
+            return {"t": "Link", "c": [_attr(f"call-{ident}", ["glossref"]), [{"t": "Str", "c": note.label}],
+                                       [f"#note-{ident}", ""]]}
+        if note.placement == "foot":
+            self.ctx.footnotes.append(note)
+        return {"t": "Link", "c": [_attr(f"call-{ident}", ["noteref"], [("epub:type", "noteref"),
+                                                                       ("role", "doc-noteref")]),
+                                   [{"t": "Superscript", "c": [{"t": "Str", "c": note.label}]}],
+                                   [f"#note-{ident}", ""]]}
+
+
+def paragraph_breaks(paragraph: Paragraph, custom_words: Iterable[str]) -> list[int]:
+    """The shared break offsets of a paragraph's reading text (names protected)."""
+    text = reading_text(paragraph.inlines)
+    protected = [(a, b) for role in ("persName", "placeName", "orgName")
+                 for a, b, _ in spans_of(paragraph.inlines, role)]
+    return line_breaks_for(text, protected, custom_words)
+
+
+def _note_body(ctx: _Ctx, note: Note) -> list[J]:
+    writer = _InlineWriter(ctx, set())
+    ident = note.annotation.id
+    back = {"t": "Link", "c": [_attr(classes=["backlink"], kv=[("role", "doc-backlink")]),
+                               [{"t": "Str", "c": note.label}], [f"#call-{ident}", ""]]}
+    return [back, {"t": "Space"}] + writer.inlines(note.annotation.body)
+
+
+def build_document(edition: Edition) -> J:
+    ctx = _Ctx(edition, [])
+    blocks: list[J] = []
+    words = edition.custom_words
+    for chapter in edition.chapters:
+        blocks.append({"t": "Header", "c": [1, _attr(chapter.id, ["chapter"]),
+                                           _str_runs(f"{chapter.number} {chapter.title}".strip())]})
+        for section in chapter.sections:
+            if section.head:
+                head = _InlineWriter(ctx, set()).inlines(section.head)
+                blocks.append({"t": "Header", "c": [2, _attr(section.id), head]})
+            for p in section.paragraphs:
+                writer = _InlineWriter(ctx, set(paragraph_breaks(p, words)))
+                blocks.append({"t": "Div", "c": [_attr(p.id, ["para"]),
+                                                 [{"t": "Para", "c": writer.inlines(p.inlines)}]]})
+            for note in ctx.footnotes:
+                blocks.append({"t": "RawBlock", "c": ["html", f'<aside id="note-{note.annotation.id}" '
+                                                      'class="footnote" epub:type="footnote" role="doc-footnote">']})
+                blocks.append({"t": "Para", "c": _note_body(ctx, note)})
+                blocks.append({"t": "RawBlock", "c": ["html", "</aside>"]})
+            ctx.footnotes.clear()
+    blocks.extend(_back_matter(ctx))
+    return {"pandoc-api-version": PANDOC_API, "meta": _meta(edition), "blocks": blocks}
+
+
+def _back_matter(ctx: _Ctx) -> list[J]:
+    edition = ctx.edition
+    out: list[J] = []
+    endnotes = [n for n in edition.notes if n.placement == "end"]
+    if endnotes:
+        out.append({"t": "Header", "c": [1, _attr("notes", [], [("epub:type", "endnotes")]),
+                                         _str_runs("หมายเหตุท้ายบท")]})
+        for note in endnotes:
+            out.append({"t": "Div", "c": [_attr(f"note-{note.annotation.id}", ["endnote"],
+                                                [("epub:type", "endnote")]),
+                                          [{"t": "Para", "c": _note_body(ctx, note)}]]})
+    glosses = thai_sorted([n for n in edition.notes if n.placement == "glossary"], key=lambda n: n.annotation.term)
+    if glosses:
+        out.append({"t": "Header", "c": [1, _attr("glossary", [], [("epub:type", "glossary")]),
+                                         _str_runs("อภิธานศัพท์")]})
+        items = []
+        for note in glosses:
+            term = [{"t": "Span", "c": [_attr(f"note-{note.annotation.id}"), _str_runs(note.annotation.term)]}]
+            body = _InlineWriter(ctx, set()).inlines(note.annotation.body)
+            items.append([term, [[{"t": "Plain", "c": body}]]])
+        out.append({"t": "DefinitionList", "c": items})
+    if edition.bibliography:
+        out.append({"t": "Header", "c": [1, _attr("bibliography", [], [("epub:type", "bibliography")]),
+                                         _str_runs("บรรณานุกรม")]})
+        for b in sorted(edition.bibliography, key=lambda b: b.author):
+            text = f"{b.author}. {b.title}. " + (f"{b.place}: " if b.place else "") + \
+                   (f"{b.publisher}, " if b.publisher else "") + f"{b.year}."
+            out.append({"t": "Div", "c": [_attr(f"bib-{b.key}", ["bibl"], [("lang", "en")]),
+                                          [{"t": "Para", "c": _str_runs(text)}]]})
+    out.append({"t": "Header", "c": [1, _attr("corrections", ["appendix"], [("epub:type", "appendix")]),
+                                     _str_runs("ภาคผนวก: การแก้ไขต้นฉบับ")]})
+    rows = []
+    for c in edition.corrections:
+        rows.append([_str_runs(c.id), [{"t": "Link", "c": [_attr(), _str_runs(c.paragraph), [f"#{c.paragraph}", ""]]}],
+                     [{"t": "Span", "c": [_attr(classes=["sic"]), _str_runs(c.original)]}], _str_runs(c.reading),
+                     _str_runs(c.cert)])
+    out.append(_table(["รหัส", "ย่อหน้า", "ต้นฉบับ OCR", "แก้เป็น", "ความมั่นใจ"], rows))
+    out.append({"t": "Header", "c": [1, _attr("index", [], [("epub:type", "index")]), _str_runs("ดัชนีบุคคล")]})
+    items = []
+    for entry in edition.person_index:
+        links: list[J] = []
+        for i, pid in enumerate(entry.paragraphs):
+            if i:
+                links.extend([{"t": "Str", "c": ","}, {"t": "Space"}])
+            links.append({"t": "Link", "c": [_attr(), _str_runs(pid), [f"#{pid}", ""]]})
+        name = _str_runs(entry.entity.name) + ([{"t": "Space"}, {"t": "Span", "c": [
+            _attr(kv=[("lang", "en")]), _str_runs(f"({entry.entity.latin})")]}] if entry.entity.latin else [])
+        items.append([{"t": "Plain", "c": name + [{"t": "Space"}] + links}])
+    out.append({"t": "BulletList", "c": items})
+    return out
+
+
+def _cell(content: list[J]) -> list:
+    return [_attr(), {"t": "AlignDefault"}, 1, 1, [{"t": "Plain", "c": content}]]
+
+
+def _table(headers: list[str], rows: list[list[list[J]]]) -> J:
+    colspecs = [[{"t": "AlignDefault"}, {"t": "ColWidthDefault"}] for _ in headers]
+    head = [_attr(), [[_attr(), [_cell(_str_runs(h)) for h in headers]]]]
+    body = [[_attr(), 0, [], [[_attr(), [_cell(c) for c in row]] for row in rows]]]
+    return {"t": "Table", "c": [_attr(), [None, []], colspecs, head, body, [_attr(), []]]}
+
+
+def _meta_str(text: str) -> J:
+    return {"t": "MetaString", "c": text}
+
+
+def _meta(edition: Edition) -> J:
+    m = edition.metadata
+    return {
+        "title": _meta_str(edition.chapters[0].title if edition.chapters else m.title),
+        "subtitle": _meta_str("ฉบับตรวจชำระและอธิบายประกอบ"),
+        "lang": _meta_str(m.language),
+        "identifier": _meta_str(m.identifier_for("epub")),
+        "creator": {"t": "MetaList", "c": [{"t": "MetaMap", "c": {"role": _meta_str("edt"),
+                                                                  "text": _meta_str(m.editor)}}]},
+        "date": _meta_str(m.date),
+        "rights": _meta_str(m.rights),
+        "source": _meta_str(m.source_description),
+        "description": _meta_str(m.source_description),
+        "publisher": _meta_str(m.editor),
+    }
+
+
+A11Y_SUMMARY = ("This edition is text only: the chapter, its notes, glossary, bibliography, corrections "
+                "apparatus and person index are all text, with a navigable table of contents, headings, "
+                "pop-up footnotes with back-links and Thai line-break opportunities.")
+
+
+def write_epub(edition: Edition, target: Path, build_dir: Path, fonts: list[Path]) -> None:
+    import os
+
+    import pypandoc
+
+    from .epub_package import Accessibility, finish
+    from .pdf import source_date
+
+    doc = build_document(edition)
+    json_path = build_dir / "edition.pandoc.json"
+    json_path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    # --sandbox: pandoc reads nothing but its input; stylesheet and fonts are added by `finish`.
+    args = ["--sandbox", "--split-level=1", "--toc", "--toc-depth=2", "--epub-title-page=true"]
+    tmp = target.with_suffix(".tmp.epub")
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(source_date().timestamp()))
+    try:
+        pypandoc.convert_file(str(json_path), "epub3", format="json", outputfile=str(tmp), extra_args=args)
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+    font_data = {f.name: f.read_bytes() for f in fonts}
+    finish(tmp, (STYLES / "epub.css").read_text(encoding="utf-8"), font_data, Accessibility(summary=A11Y_SUMMARY))
+    tmp.replace(target)
+
+
+def font_files() -> list[Path]:
+    return [find_font(f.file) for f in FACES]

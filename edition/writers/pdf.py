@@ -1,0 +1,125 @@
+"""PDF writer: print HTML -> WeasyPrint -> the reading PDF and the printer's PDF.
+
+Two layout passes: the first finds on which pages persons are named (for the index) and where
+pages start (exported as page data for the EPUB's page-list); the second renders the final book.
+Only files inside the project are fetched; dates come from SOURCE_DATE_EPOCH for identical rebuilds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from ..config import PrintConfig
+from ..errors import EditionError
+from ..model import Edition
+from . import textlayer
+from .print_html import PrintContext, render_print_html
+
+VARIANT_OPTIONS = {
+    # the reading and archival PDF: tagged, PDF/A-3u
+    "reading": {"pdf_variant": "pdf/a-3u", "pdf_tags": True},
+    # the printer's PDF: PDF/X-4 with a CMYK output intent, bleed and crop marks
+    "printer": {"pdf_variant": "pdf/x-4"},
+}
+
+
+def source_date() -> datetime:
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "1764028800"))  # 2025-11-25 unless set
+    return datetime.fromtimestamp(epoch, tz=timezone.utc)
+
+
+def project_fetcher(root: Path):
+    """A url_fetcher that serves files inside ``root`` and refuses everything else."""
+    import weasyprint
+
+    root = root.resolve()
+
+    class ProjectFetcher(weasyprint.URLFetcher):
+        def fetch(self, url, headers=None):
+            parsed = urlparse(url)
+            if parsed.scheme not in ("file", ""):
+                raise EditionError.at(url, None, "the renderer fetches no remote URL",
+                                      "put the resource inside the project and refer to it by path")
+            path = Path(unquote(parsed.path)).resolve()
+            if not path.is_relative_to(root):
+                raise EditionError.at(str(path), None, "the renderer fetches no file outside the project",
+                                      "copy the resource into the project")
+            return super().fetch(path.as_uri(), headers)
+
+    return ProjectFetcher()
+
+
+@dataclass(frozen=True)
+class PageData:
+    """What the PDF writer exports about its layout: pages where persons are named and where
+    each page starts (paragraph id and the text offset into it)."""
+
+    page_count: int
+    person_pages: dict[str, tuple[int, ...]]
+    page_starts: tuple[tuple[int, str, str], ...]  # (page number, paragraph id, first text on the page)
+
+    def to_json(self) -> str:
+        return json.dumps({"page_count": self.page_count, "person_pages": self.person_pages,
+                           "page_starts": self.page_starts}, ensure_ascii=False, indent=1)
+
+
+def _render(html: str, root: Path, base: Path):
+    import weasyprint
+
+    textlayer.install()
+    return weasyprint.HTML(string=html, base_url=str(base), url_fetcher=project_fetcher(root)).render()
+
+
+def _page_data(document) -> PageData:
+    from weasyprint.formatting_structure import boxes
+
+    persons: dict[str, list[int]] = {}
+    starts: list[tuple[int, str, str]] = []
+    for number, page in enumerate(document.pages, 1):
+        first: tuple[str, str] | None = None
+        stack: list[tuple[object, str | None]] = [(page._page_box, None)]
+        while stack:
+            box, para = stack.pop()
+            element = getattr(box, "element", None)
+            if element is not None and isinstance(box, boxes.BlockBox) and element.tag == "p" and element.get("id"):
+                para = element.get("id")
+            if element is not None and isinstance(box, boxes.InlineBox) and element.get("class") == "person":
+                ref = element.get("data-ref")
+                if ref and number not in persons.setdefault(ref, []):
+                    persons[ref].append(number)
+            if first is None and para and isinstance(box, boxes.TextBox) and box.text.strip():
+                first = (para, box.text)
+            children = getattr(box, "children", None)
+            if children:
+                stack.extend((child, para) for child in reversed(list(children)))
+        if first:
+            starts.append((number, first[0], first[1]))
+    return PageData(len(document.pages), {k: tuple(sorted(v)) for k, v in persons.items()}, tuple(starts))
+
+
+def write_pdf(edition: Edition, config: PrintConfig, variant: str, root: Path, fonts_dir: Path,
+              target: Path, build_dir: Path) -> PageData:
+    """Lay out the edition twice (index pages, then final) and write ``target``."""
+    fonts_url = fonts_dir.resolve().as_uri()
+    ctx = PrintContext(edition, config, fonts_url, variant)
+    first = _render(render_print_html(ctx), root, build_dir)
+    data = _page_data(first)
+    final_html = render_print_html(replace(ctx, index_pages=data.person_pages))
+    html_path = build_dir / f"print-{variant}.html"
+    html_path.write_text(final_html, encoding="utf-8")
+    document = _render(final_html, root, build_dir)
+    stamp = source_date().strftime("%Y-%m-%dT%H:%M:%SZ")
+    document.metadata.created = stamp
+    document.metadata.modified = stamp
+    document.metadata.title = edition.metadata.title
+    document.metadata.authors = [edition.metadata.editor]
+    document.metadata.lang = edition.metadata.language
+    options = dict(VARIANT_OPTIONS[variant])
+    options["pdf_identifier"] = edition.metadata.identifier_for(variant).encode()
+    document.write_pdf(target, **options)
+    return _page_data(document)
