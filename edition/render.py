@@ -41,7 +41,7 @@ def html_inlines(nodes: Iterable[Inline], edition: Edition | None = None,
             attrs = f' class="{cls}"'
             if node.lang:
                 attrs += f' lang="{escape(node.lang)}" xml:lang="{escape(node.lang)}"'
-            if node.role == "date" and node.when:
+            if node.role == "date" and node.when and "/" not in node.when:
                 attrs += f' datetime="{escape(node.when)}"'
             if node.ref and node.role in ("persName", "placeName", "orgName"):
                 attrs += f' data-ref="{escape(node.ref)}"'

@@ -196,7 +196,7 @@ class _Reader:
                          "see manuscript/schema/edition.rng for the elements the edition renders")
             return self.inlines(el)
         return (Span(role, self.inlines(el), lang=el.get(XML_LANG), ref=(el.get("ref") or "").lstrip("#") or None,
-                     when=el.get("when")),)
+                     when=el.get("when") or (f"{el.get('from')}/{el.get('to')}" if el.get("from") else None)),)
 
     def choice(self, el: etree._Element) -> Choice:
         parts = {_local(c): c for c in el}
