@@ -109,6 +109,28 @@ def cmd_corrections(args) -> int:
     return 0
 
 
+def cmd_reanchor(args) -> int:
+    from .pipeline import load
+    from .reanchor import proposals, write_back
+
+    _, _, resolution = load(args.root)
+    if resolution.edition is None:
+        raise EditionError(resolution.problems)
+    found = proposals(resolution)
+    console = _console()
+    for p in found:
+        console.print(f"{p.annotation.file}:{p.annotation.line}: {p.annotation.id}: {p.status} "
+                      f"'{p.annotation.selector.exact}' -> '{p.exact}'", markup=False)
+    if args.write and found:
+        write_back(found)
+        console.print(f"wrote {len(found)} re-anchored selectors")
+    elif found:
+        console.print(f"{len(found)} re-anchorings proposed; run with --write to accept them")
+    else:
+        console.print("every annotation is anchored exactly")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build.py", description="Build and check the annotated edition.")
     parser.add_argument("--root", type=Path, default=ROOT, help="project folder (default: this one)")
@@ -121,12 +143,14 @@ def main(argv: list[str] | None = None) -> int:
     lint.add_argument("--words", action="store_true", help="also list words the dictionary does not know")
     corr = sub.add_parser("corrections", help="list every editorial correction")
     corr.add_argument("--format", choices=("table", "tsv"), default="table")
+    re = sub.add_parser("reanchor", help="show (and with --write accept) fuzzy re-anchorings of annotations")
+    re.add_argument("--write", action="store_true", help="write the new selectors back into the annotation files")
     args = parser.parse_args(argv)
     args.root = args.root.resolve()
     if not getattr(args, "trim", None):
         args.trim = None
     handlers = {None: cmd_build, "build": cmd_build, "check": cmd_check, "ingest": cmd_ingest,
-                "lint": cmd_lint, "corrections": cmd_corrections}
+                "lint": cmd_lint, "corrections": cmd_corrections, "reanchor": cmd_reanchor}
     try:
         return handlers[args.command](args)
     except EditionError as exc:
