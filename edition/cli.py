@@ -131,6 +131,69 @@ def cmd_reanchor(args) -> int:
     return 0
 
 
+def cmd_export_annotations(args) -> int:
+    from .pipeline import load, require_edition
+    from .writers.webanno import to_json
+
+    _, _, resolution = load(args.root)
+    data = to_json(require_edition(resolution))
+    if args.output in (None, "-"):
+        sys.stdout.write(data + "\n")
+    else:
+        out = Path(args.output)
+        tmp = out.with_name(out.name + ".tmp")
+        tmp.write_text(data + "\n", encoding="utf-8")
+        tmp.replace(out)
+        _console().print(f"wrote {out}")
+    return 0
+
+
+def cmd_annotate(args) -> int:
+    import json
+    import re as _re
+
+    from .inlines import reading_text
+    from .pipeline import load, require_edition
+    from .resolve import paragraphs_of
+    from .thai import normalise, normalise_with_map
+
+    _, _, resolution = load(args.root)
+    edition = require_edition(resolution)
+    quote = normalise(args.quote)
+    hits = []
+    for p in paragraphs_of(edition):
+        text = reading_text(p.inlines)
+        norm, where = normalise_with_map(text)
+        for m in _re.finditer(_re.escape(quote), norm):
+            hits.append((p.id, text, where[m.start()], where[m.end()]))
+    if not hits:
+        raise EditionError.at("manuscript", None, f"the quote {args.quote!r} is not in the reading text",
+                              "quote the corrected reading, without note calls")
+    if len(hits) > 1 and not args.paragraph:
+        for pid, text, a, b in hits:
+            _console().print(f"{pid}: …{text[max(0, a - 20):b + 20]}…", markup=False)
+        _console().print(f"{len(hits)} places match; choose one with --paragraph")
+        return 1
+    hits = [h for h in hits if not args.paragraph or h[0] == args.paragraph]
+    if not hits:
+        raise EditionError.at("manuscript", None, f"the quote is not in paragraph {args.paragraph}")
+    pid, text, a, b = hits[0]
+    ident = args.id or "note-" + pid + "-" + str(a)
+    snippet = (f"  - id: {ident}\n    type: {args.type}\n    target:\n      paragraph: {pid}\n"
+               f"      exact: {json.dumps(text[a:b], ensure_ascii=False)}\n"
+               f"      prefix: {json.dumps(text[max(0, a - 20):a], ensure_ascii=False)}\n"
+               f"      suffix: {json.dumps(text[b:b + 20], ensure_ascii=False)}\n"
+               f"    resp: \"#ed\"\n    body: >-\n      (เขียนหมายเหตุที่นี่) [@key]\n")
+    if args.append:
+        path = Path(args.append)
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(snippet)
+        _console().print(f"appended {ident} to {path}; write its body, then run `build.py check`")
+    else:
+        sys.stdout.write(snippet)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build.py", description="Build and check the annotated edition.")
     parser.add_argument("--root", type=Path, default=ROOT, help="project folder (default: this one)")
@@ -145,12 +208,21 @@ def main(argv: list[str] | None = None) -> int:
     corr.add_argument("--format", choices=("table", "tsv"), default="table")
     re = sub.add_parser("reanchor", help="show (and with --write accept) fuzzy re-anchorings of annotations")
     re.add_argument("--write", action="store_true", help="write the new selectors back into the annotation files")
+    ex = sub.add_parser("export-annotations", help="write the annotations as W3C Web Annotation JSON-LD")
+    ex.add_argument("-o", "--output", help="file to write (default: standard output)")
+    an = sub.add_parser("annotate", help="start a new annotation at a quote of the reading text")
+    an.add_argument("quote", help="the words to annotate, as the corrected reading has them")
+    an.add_argument("--paragraph", help="the paragraph id when the quote occurs more than once")
+    an.add_argument("--id", help="the new annotation's id")
+    an.add_argument("--type", default="footnote", choices=("footnote", "endnote", "gloss", "commentary"))
+    an.add_argument("--append", help="append the new annotation to this annotation file")
     args = parser.parse_args(argv)
     args.root = args.root.resolve()
     if not getattr(args, "trim", None):
         args.trim = None
     handlers = {None: cmd_build, "build": cmd_build, "check": cmd_check, "ingest": cmd_ingest,
-                "lint": cmd_lint, "corrections": cmd_corrections, "reanchor": cmd_reanchor}
+                "lint": cmd_lint, "corrections": cmd_corrections, "reanchor": cmd_reanchor,
+                "export-annotations": cmd_export_annotations, "annotate": cmd_annotate}
     try:
         return handlers[args.command](args)
     except EditionError as exc:

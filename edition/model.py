@@ -135,6 +135,7 @@ class BiblEntry:
     url: str = ""
     pages: str = ""
     checked: str = ""
+    short: str = ""  # label for in-text citations when the author is not a person
 
 
 # --- annotations -------------------------------------------------------------------------

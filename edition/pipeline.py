@@ -84,6 +84,10 @@ def build(root: Path, trim: str | None = None, progress: Progress = lambda s: No
             target = staging / f"{book.name}.epub"
             write_epub(edition, target, build_dir, font_files())
             outputs.append(target)
+        from .writers.webanno import to_json
+        target = staging / f"{book.name}.annotations.jsonld"
+        target.write_text(to_json(edition) + "\n", encoding="utf-8")
+        outputs.append(target)
         progress("publishing to dist/")
         dist = root / "dist"
         swap_into(staging, dist)

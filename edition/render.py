@@ -4,6 +4,8 @@ of inline content that the print writer uses. The EPUB writer maps the same tabl
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Callable, Iterable
 
 from markupsafe import Markup, escape
@@ -22,6 +24,7 @@ INLINE_RENDITION: dict[str, tuple[str, str]] = {
     "emph": ("em", "emph"),
     "term": ("span", "term"),
     "unclear": ("span", "unclear"),
+    "citations": ("span", "citations"),
 }
 
 NoteRenderer = Callable[[Note], Markup]
@@ -45,6 +48,10 @@ def html_inlines(nodes: Iterable[Inline], edition: Edition | None = None,
                 attrs += f' datetime="{escape(node.when)}"'
             if node.ref and node.role in ("persName", "placeName", "orgName"):
                 attrs += f' data-ref="{escape(node.ref)}"'
+            if node.role == "citations":
+                inner = Markup("; ").join(html_inlines([c], edition, note_call, cite, text) for c in node.children)
+                out.append(f"<{tag}{attrs}>({inner})</{tag}>")
+                continue
             inner = html_inlines(node.children, edition, note_call, cite, text)
             out.append(f"<{tag}{attrs}>{inner}</{tag}>")
         elif isinstance(node, Choice):
@@ -62,11 +69,39 @@ def html_inlines(nodes: Iterable[Inline], edition: Edition | None = None,
     return Markup("".join(out))
 
 
+_CORPORATE = re.compile(r"contributors|encyclop|library|bank|department|congress|committee|radio|pbs|"
+                        r"spectator|britannica|wikipedia|moments|media|sailors|\.org|\(", re.I)
+
+
+def _author_date(entry) -> str:
+    if entry.short:
+        name = entry.short
+    elif _CORPORATE.search(entry.author):
+        words = entry.title.split()
+        name = " ".join(words[:4]) + ("…" if len(words) > 4 else "")
+    else:
+        first = re.split(r",| and | และ ", entry.author)[0]
+        name = first.replace("(eds.)", "").replace("(ed.)", "").split()[-1]
+    return f"{name} {entry.year}" if entry.year and entry.year != "n.d." else f"{name} ม.ป.ป."
+
+
+@lru_cache(maxsize=4)
+def citation_labels(bibliography: tuple) -> dict[str, str]:
+    """Author-date labels, with a, b … where two works would share one (Lenin 1965a, 1965b)."""
+    labels = {b.key: _author_date(b) for b in bibliography}
+    by_label: dict[str, list[str]] = {}
+    for key, label in labels.items():
+        by_label.setdefault(label, []).append(key)
+    for label, keys in by_label.items():
+        if len(keys) > 1:
+            for i, key in enumerate(sorted(keys)):
+                labels[key] = f"{label}{'abcdefghijklmnopqrstuvwxyz'[i]}"
+    return labels
+
+
 def bibl_citation_label(edition: Edition, citation: Citation) -> str:
-    """Author-year label for an in-text citation: (Avrich 1970, หน้า 3)."""
-    entry = next((b for b in edition.bibliography if b.key == citation.key), None)
-    if entry is None:
-        return citation.key
-    surname = entry.author.split(",")[0].split(" และ ")[0].split(" and ")[0].split()[-1]
-    label = f"{surname} {entry.year}"
+    """Author-date label for an in-text citation: "Avrich 1970, หน้า 3"; works without a personal
+    author are cited by a short title, as in Chicago author-date."""
+    labels = citation_labels(edition.bibliography)
+    label = labels.get(citation.key, citation.key)
     return f"{label}, {citation.locator}" if citation.locator else label

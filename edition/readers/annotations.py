@@ -189,7 +189,28 @@ def parse_body(source: str, file: str, line: int) -> tuple[tuple[Inline, ...], l
     while len(stack) > 1:  # unbalanced: keep the text
         _, _, children = stack.pop()
         stack[-1][2].extend(children)
-    return tuple(stack[0][2]), problems
+    return _group_citations(stack[0][2]), problems
+
+
+def _group_citations(nodes: list[Inline]) -> tuple[Inline, ...]:
+    """Adjacent citations (separated only by spaces) become one group: (Avrich 1970; Figes 1996)."""
+    out: list[Inline] = []
+    group: list[Inline] = []
+    pending_space: list[Inline] = []
+    for node in nodes + [Text("")]:
+        if isinstance(node, Citation):
+            group.append(node)
+            pending_space = []
+        elif group and isinstance(node, Text) and not node.text.strip() and node.text:
+            pending_space.append(node)
+        else:
+            if group:
+                out.append(Span("citations", tuple(group)))
+                out.extend(pending_space)
+                group, pending_space = [], []
+            if not (isinstance(node, Text) and node.text == ""):
+                out.append(node)
+    return tuple(out)
 
 
 def _span(kind: str, attrs: dict, children: list[Inline], file: str, line: int,

@@ -96,6 +96,15 @@ class _InlineWriter:
                 kv = [("lang", node.lang)] if node.lang else []
                 if node.ref:
                     kv.append(("data-ref", node.ref))
+                if node.role == "citations":
+                    parts: list[J] = [{"t": "Str", "c": "("}]
+                    for i, child in enumerate(node.children):
+                        if i:
+                            parts.extend([{"t": "Str", "c": ";"}, {"t": "Space"}])
+                        parts.extend(self.inlines([child]))
+                    parts.append({"t": "Str", "c": ")"})
+                    out.append({"t": "Span", "c": [_attr(classes=[cls]), parts]})
+                    continue
                 inner = self.inlines(node.children)
                 if node.role == "emph":
                     out.append({"t": "Emph", "c": inner})

@@ -62,10 +62,16 @@ class PageData:
     page_count: int
     person_pages: dict[str, tuple[int, ...]]
     page_starts: tuple[tuple[int, str, str], ...]  # (page number, paragraph id, first text on the page)
+    footnote_pages: dict[str, tuple[int, int]]  # note id -> (page of the call, page of the body)
+    relaxed: tuple[str, ...] = ()  # paragraphs set with widows/orphans 1 to keep a footnote with its call
+
+    def misplaced_footnotes(self) -> dict[str, tuple[int, int]]:
+        return {k: v for k, v in self.footnote_pages.items() if v[0] != v[1]}
 
     def to_json(self) -> str:
         return json.dumps({"page_count": self.page_count, "person_pages": self.person_pages,
-                           "page_starts": self.page_starts}, ensure_ascii=False, indent=1)
+                           "page_starts": self.page_starts, "footnote_pages": self.footnote_pages,
+                           "relaxed_paragraphs": self.relaxed}, ensure_ascii=False, indent=1)
 
 
 def _render(html: str, root: Path, base: Path):
@@ -80,6 +86,9 @@ def _page_data(document) -> PageData:
 
     persons: dict[str, list[int]] = {}
     starts: list[tuple[int, str, str]] = []
+    calls: dict[str, int] = {}
+    bodies: dict[str, int] = {}
+    call_paragraph: dict[str, str] = {}
     for number, page in enumerate(document.pages, 1):
         first: tuple[str, str] | None = None
         stack: list[tuple[object, str | None]] = [(page._page_box, None)]
@@ -92,6 +101,14 @@ def _page_data(document) -> PageData:
                 ref = element.get("data-ref")
                 if ref and number not in persons.setdefault(ref, []):
                     persons[ref].append(number)
+            if element is not None and "footnote" in (element.get("class") or "").split():
+                note = (element.get("id") or "").removeprefix("note-")
+                if "footnote-call" in str(getattr(box, "element_tag", "")):
+                    calls.setdefault(note, number)
+                    if para:
+                        call_paragraph[note] = para
+                elif isinstance(box, boxes.BlockBox):
+                    bodies.setdefault(note, number)
             if first is None and para and isinstance(box, boxes.TextBox) and box.text.strip():
                 first = (para, box.text)
             children = getattr(box, "children", None)
@@ -99,16 +116,36 @@ def _page_data(document) -> PageData:
                 stack.extend((child, para) for child in reversed(list(children)))
         if first:
             starts.append((number, first[0], first[1]))
-    return PageData(len(document.pages), {k: tuple(sorted(v)) for k, v in persons.items()}, tuple(starts))
+    data = PageData(len(document.pages), {k: tuple(sorted(v)) for k, v in persons.items()}, tuple(starts),
+                    {k: (calls[k], bodies.get(k, 0)) for k in calls})
+    return data, call_paragraph
+
+
+MAX_RELAXATIONS = 4
 
 
 def write_pdf(edition: Edition, config: PrintConfig, variant: str, root: Path, fonts_dir: Path,
               target: Path, build_dir: Path) -> PageData:
-    """Lay out the edition twice (index pages, then final) and write ``target``."""
+    """Lay out the edition, then write ``target`` with the index's page numbers filled in.
+
+    WeasyPrint can push a footnote to the page after its call when widows/orphans move a line
+    (Kozea/WeasyPrint#2432). The layout is checked for that, and the paragraph holding such a call
+    is laid out again with widows/orphans 1, so every footnote stays on the page that calls it.
+    """
     fonts_url = fonts_dir.resolve().as_uri()
     ctx = PrintContext(edition, config, fonts_url, variant)
-    first = _render(render_print_html(ctx), root, build_dir)
-    data = _page_data(first)
+    for _ in range(MAX_RELAXATIONS):
+        data, call_paragraph = _page_data(_render(render_print_html(ctx), root, build_dir))
+        misplaced = data.misplaced_footnotes()
+        if not misplaced:
+            break
+        # relax the paragraph with the call and the one that breaks across the end of its page
+        next_page_starts = {page: para for page, para, _ in data.page_starts}
+        relax = {call_paragraph[n] for n in misplaced if n in call_paragraph}
+        relax |= {next_page_starts[call + 1] for call, _ in misplaced.values() if call + 1 in next_page_starts}
+        if relax <= ctx.relaxed:
+            break
+        ctx = replace(ctx, relaxed=ctx.relaxed | relax)
     final_html = render_print_html(replace(ctx, index_pages=data.person_pages))
     html_path = build_dir / f"print-{variant}.html"
     html_path.write_text(final_html, encoding="utf-8")
@@ -122,4 +159,5 @@ def write_pdf(edition: Edition, config: PrintConfig, variant: str, root: Path, f
     options = dict(VARIANT_OPTIONS[variant])
     options["pdf_identifier"] = edition.metadata.identifier_for(variant).encode()
     document.write_pdf(target, **options)
-    return _page_data(document)
+    final, _ = _page_data(document)
+    return replace(final, relaxed=tuple(sorted(ctx.relaxed)))

@@ -47,6 +47,7 @@ class PrintContext:
     fonts_url: str
     variant: str  # "reading" | "printer"
     index_pages: Mapping[str, tuple[int, ...]] | None = None
+    relaxed: frozenset[str] = frozenset()  # paragraphs laid out with widows/orphans 1
 
 
 def render_print_html(ctx: PrintContext, styles: Path = STYLES) -> str:
@@ -72,7 +73,7 @@ def render_print_html(ctx: PrintContext, styles: Path = STYLES) -> str:
     return template.render(
         edition=edition, meta=edition.metadata, config=ctx.config, variant=ctx.variant, inl=inl,
         faces=FACES, fonts_url=ctx.fonts_url, endnotes=[n for n in edition.notes if n.placement == "end"],
-        glosses=_glosses(edition), index_pages=ctx.index_pages,
+        glosses=_glosses(edition), index_pages=ctx.index_pages, relaxed=ctx.relaxed,
         css=(styles / "print.css").read_text(encoding="utf-8"),
     )
 

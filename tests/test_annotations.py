@@ -1,0 +1,152 @@
+"""Scholarly annotations: stand-off, anchored robustly, numbered alike, whole in PDF and EPUB."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pdfplumber
+from lxml import etree
+
+from edition.model import Citation, Span
+from edition.writers.webanno import _plain, annotation_collection
+from tests.conftest import ROOT, pdftotext
+from tests.textmatch import matched_in_order, squeeze
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+EPUB_NS = "{http://www.idpf.org/2007/ops}"
+THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+
+
+def _citations(nodes):
+    for n in nodes:
+        if isinstance(n, Citation):
+            yield n
+        elif isinstance(n, Span):
+            yield from _citations(n.children)
+
+
+def test_at_least_thirty_sourced_notes_in_thai(edition):
+    notes = [n for n in edition.notes if n.annotation.set == "editorial-notes"]
+    assert len(notes) >= 30
+    keys = {b.key for b in edition.bibliography}
+    for n in notes:
+        cited = list(_citations(n.annotation.body))
+        assert cited, n.annotation.id
+        assert {c.key for c in cited} <= keys
+        assert re.search(r"[\u0e01-\u0e5b]{20}", n.annotation.body_source), n.annotation.id  # written in Thai
+    for b in edition.bibliography:
+        assert len(b.checked) > 10, b.key  # how the entry was verified
+
+
+def test_the_required_topics_are_annotated(edition):
+    ids = {n.annotation.id for n in edition.notes}
+    required = {"lenin-testament-letter", "lenin-testament-postscript", "zamyatin-we", "kronstadt-rising",
+                "tambov-rebellion", "tenth-congress-march-1921", "ban-on-factions", "chervonets-currency-reform",
+                "scissors-crisis", "socialism-in-one-country", "foundations-of-leninism", "fifteenth-congress",
+                "trotsky-exile", "proletkult", "serapion-brothers", "pereval", "lef", "the-bedbug",
+                "the-bathhouse", "pilnyak-unextinguished-moon", "eisenstein-strike", "battleship-potemkin"}
+    assert required <= ids
+    bodies = {n.annotation.id: n.annotation.body_source for n in edition.notes}
+    assert "1988" in bodies["zamyatin-we"] and "1924" in bodies["zamyatin-we"]
+    assert "4 มกราคม" in bodies["lenin-testament-postscript"]
+    assert "1929" in bodies["trotsky-exile"] and "1928" in bodies["trotsky-exile"]
+
+
+def test_notes_are_numbered_in_document_order_with_thai_digits(edition):
+    numbered = [n for n in edition.notes if n.number]
+    assert [n.number for n in numbered] == list(range(1, len(numbered) + 1))
+    for n in numbered:
+        assert n.label and set(n.label) <= set(THAI_DIGITS)
+    order = {p.id: i for i, p in enumerate(p for c in edition.chapters for s in c.sections for p in s.paragraphs)}
+    positions = [(order[n.anchor.paragraph], n.anchor.end) for n in numbered]
+    assert positions == sorted(positions)
+
+
+def test_every_note_body_is_whole_in_the_pdf_text(built, edition):
+    text = re.sub(r"[๐-๙]+|\[\d+\]", "", squeeze(pdftotext(built.pdf)))
+    for note in edition.notes:
+        body = re.sub(r"[๐-๙]+|\[\d+\]", "", squeeze(_plain(edition, note.annotation.body)))
+        assert matched_in_order(body, text) == len(body), note.annotation.id
+
+
+def _epub_docs(built):
+    return {n: etree.fromstring(d) for n, d in built.epub_files().items() if n.endswith(".xhtml")}
+
+
+def test_epub_footnotes_are_popup_footnotes_with_backlinks(built, edition):
+    docs = _epub_docs(built)
+    asides, refs = {}, []
+    for name, root in docs.items():
+        for el in root.iter(f"{XHTML}aside"):
+            asides[el.get("id")] = (name, el)
+        for a in root.iter(f"{XHTML}a"):
+            if a.get(f"{EPUB_NS}type") == "noteref":
+                refs.append((name, a))
+    foot = [n for n in edition.notes if n.placement == "foot"]
+    assert len(asides) == len(foot)
+    for note in foot:
+        name, aside = asides[f"note-{note.annotation.id}"]
+        assert aside.get(f"{EPUB_NS}type") == "footnote" and aside.get("role") == "doc-footnote"
+        back = [a for a in aside.iter(f"{XHTML}a") if a.get("role") == "doc-backlink"]
+        assert back and back[0].get("href").endswith(f"#call-{note.annotation.id}")
+        body = re.sub(r"^[๐-๙]+", "", squeeze("".join(aside.itertext())))
+        assert body == squeeze(_plain(edition, note.annotation.body))
+    labels = ["".join(a.itertext()) for _, a in refs]
+    assert labels == [n.label for n in edition.notes if n.number]
+    for _, a in refs:
+        assert a.get("role") == "doc-noteref"
+
+
+def test_endnotes_and_bibliography_are_their_own_epub_sections(built, edition):
+    docs = _epub_docs(built)
+    sections = {}
+    for root in docs.values():
+        for h in root.iter(f"{XHTML}h1"):
+            sections[h.getparent().get("id") or h.get("id")] = h.getparent()
+    assert "bibliography" in sections
+    if any(n.placement == "end" for n in edition.notes):
+        assert "notes" in sections
+
+
+def test_pdf_footnotes_sit_at_the_foot_of_the_page_that_calls_them(built, edition):
+    """On every page, each footnote marker below the rule has its call in the text above it."""
+    foot_labels = {n.label for n in edition.notes if n.placement == "foot"}
+    checked = 0
+    with pdfplumber.open(built.pdf) as pdf:
+        for page in pdf.pages:
+            # WeasyPrint draws the footnote area's top border as a filled frame as wide as the text
+            areas = [r for r in page.rects if r["fill"] and r["width"] > 200 and r["top"] > page.height / 3]
+            if not areas:
+                continue
+            rule_y = min(r["top"] for r in areas)
+            words_above = "".join(c["text"] for c in page.chars if c["top"] < rule_y)
+            below = [c for c in page.chars if c["top"] > rule_y]
+            lines = {}
+            for c in below:
+                lines.setdefault(round(c["top"]), []).append(c)
+            for _, chars in sorted(lines.items()):
+                chars.sort(key=lambda c: c["x0"])
+                label = "".join(c["text"] for c in chars if c["text"] in THAI_DIGITS and c["x0"] < chars[0]["x0"] + 15)
+                if label in foot_labels and chars[0]["text"] in THAI_DIGITS:
+                    assert label in words_above, (page.page_number, label)
+                    checked += 1
+    assert checked >= len(foot_labels) * 0.9
+
+
+def test_export_annotations_is_w3c_web_annotation_json_ld(edition):
+    data = annotation_collection(edition)
+    assert data["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    assert data["type"] == "AnnotationCollection" and data["total"] == len(edition.notes)
+    texts = {p.id: p for c in edition.chapters for s in c.sections for p in s.paragraphs}
+    for item in data["first"]["items"]:
+        assert item["type"] == "Annotation" and item["body"]["language"] == "th"
+        quote, position = item["target"]["selector"]
+        assert quote["type"] == "TextQuoteSelector" and position["type"] == "TextPositionSelector"
+        assert item["target"]["source"].split("#")[1] in texts
+    json.dumps(data)
+
+
+def test_dist_carries_the_annotations_as_json_ld(built):
+    data = json.loads((built.root / "dist" / "chapter-03.annotations.jsonld").read_text(encoding="utf-8"))
+    assert data["type"] == "AnnotationCollection"
