@@ -15,7 +15,7 @@ SECTION_HEADS = ("นโยบายเศรษฐกิจใหม่", "โ�
 
 def _console():
     from rich.console import Console
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _report(problems: list[Problem], root: Path) -> None:

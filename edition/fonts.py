@@ -13,7 +13,10 @@ from pathlib import Path
 
 from .errors import EditionError
 
-FONT_DIRS = (Path("/usr/share/fonts/truetype/noto"),)
+import os
+
+# EDITION_FONT_DIRS (colon-separated) overrides where the font files are looked for
+FONT_DIRS = tuple(Path(d) for d in os.environ.get("EDITION_FONT_DIRS", "/usr/share/fonts/truetype/noto").split(":"))
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,8 @@ def build(root: Path, trim: str | None = None, progress: Progress = lambda s: No
     build_dir.mkdir(exist_ok=True)
     fonts_dir = build_dir / "fonts"
     stage_fonts(fonts_dir)
+    for stale in root.glob(".dist-staging-*"):  # left by a build that was killed
+        shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=".dist-staging-", dir=root))
     outputs = []
     try:
@@ -82,7 +84,7 @@ def build(root: Path, trim: str | None = None, progress: Progress = lambda s: No
         if "epub" in formats:
             progress("writing the EPUB")
             target = staging / f"{book.name}.epub"
-            write_epub(edition, target, build_dir, font_files())
+            write_epub(edition, target, build_dir, font_files(), root / "styles")
             outputs.append(target)
         from .writers.webanno import to_json
         target = staging / f"{book.name}.annotations.jsonld"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
@@ -27,8 +28,14 @@ def tei_all_path() -> Path:
     return Path(schemas.__file__).resolve().parent / "tei_all.rng"
 
 
+@lru_cache(maxsize=4)
+def _compiled(schema: Path) -> etree.RelaxNG:
+    # compiling tei_all takes seconds: once per process (results are also cached on disk by hash)
+    return etree.RelaxNG(etree.parse(str(schema), safe_parser()))
+
+
 def relaxng_problems(schema: Path, document: Path, tree: etree._ElementTree) -> list[Problem]:
-    rng = etree.RelaxNG(etree.parse(str(schema), safe_parser()))
+    rng = _compiled(schema)
     if rng.validate(tree):
         return []
     return [Problem(str(document), e.line, f"{schema.name}: {e.message}",

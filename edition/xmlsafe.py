@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from lxml import etree
@@ -36,6 +37,10 @@ def parse_xml(path: Path) -> etree._ElementTree:
         tree = etree.fromstring(data, safe_parser()).getroottree()
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if exc.lineno else None
+        duplicate = re.match(r"ID (\S+) already defined", exc.msg or "")
+        if duplicate:
+            raise EditionError.at(path, line, f"duplicate xml:id '{duplicate.group(1)}'",
+                                  "ids must be unique: rename one of them") from exc
         raise EditionError.at(path, line, f"malformed XML: {exc.msg}", "fix the markup at that line") from exc
     docinfo = tree.docinfo
     if docinfo.internalDTD is not None or docinfo.doctype:

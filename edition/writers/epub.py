@@ -21,7 +21,6 @@ from ..render import INLINE_RENDITION, bibl_citation_label
 from ..thai import line_breaks_for, thai_sorted, unbreakable_runs
 
 PANDOC_API = [1, 23, 1]
-STYLES = Path(__file__).resolve().parents[2] / "styles"
 WBR = {"t": "RawInline", "c": ["html", "<wbr/>"]}
 
 J = dict[str, Any]
@@ -269,7 +268,7 @@ A11Y_SUMMARY = ("This edition is text only: the chapter, its notes, glossary, bi
                 "pop-up footnotes with back-links and Thai line-break opportunities.")
 
 
-def write_epub(edition: Edition, target: Path, build_dir: Path, fonts: list[Path]) -> None:
+def write_epub(edition: Edition, target: Path, build_dir: Path, fonts: list[Path], styles: Path) -> None:
     import os
 
     import pypandoc
@@ -293,7 +292,7 @@ def write_epub(edition: Edition, target: Path, build_dir: Path, fonts: list[Path
         else:
             os.environ["SOURCE_DATE_EPOCH"] = previous
     font_data = {f.name: f.read_bytes() for f in fonts}
-    finish(tmp, (STYLES / "epub.css").read_text(encoding="utf-8"), font_data, Accessibility(summary=A11Y_SUMMARY))
+    finish(tmp, (styles / "epub.css").read_text(encoding="utf-8"), font_data, Accessibility(summary=A11Y_SUMMARY))
     tmp.replace(target)
 
 

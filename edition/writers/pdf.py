@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from ..config import PrintConfig
-from ..errors import EditionError
+from ..errors import EditionError, Problem
 from ..model import Edition
 from . import textlayer
 from .print_html import PrintContext, render_print_html
@@ -40,18 +40,22 @@ def project_fetcher(root: Path):
     root = root.resolve()
 
     class ProjectFetcher(weasyprint.URLFetcher):
+        refused: list[str] = []
+
         def fetch(self, url, headers=None):
             parsed = urlparse(url)
             if parsed.scheme not in ("file", ""):
-                raise EditionError.at(url, None, "the renderer fetches no remote URL",
-                                      "put the resource inside the project and refer to it by path")
+                self.refused.append(url)
+                raise ValueError(f"refused remote URL {url}")
             path = Path(unquote(parsed.path)).resolve()
             if not path.is_relative_to(root):
-                raise EditionError.at(str(path), None, "the renderer fetches no file outside the project",
-                                      "copy the resource into the project")
+                self.refused.append(url)
+                raise ValueError(f"refused file outside the project {url}")
             return super().fetch(path.as_uri(), headers)
 
-    return ProjectFetcher()
+    fetcher = ProjectFetcher()
+    fetcher.refused = []
+    return fetcher
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,13 @@ def _render(html: str, root: Path, base: Path):
     import weasyprint
 
     textlayer.install()
-    return weasyprint.HTML(string=html, base_url=str(base), url_fetcher=project_fetcher(root)).render()
+    fetcher = project_fetcher(root)
+    document = weasyprint.HTML(string=html, base_url=str(base), url_fetcher=fetcher).render()
+    if fetcher.refused:
+        raise EditionError([Problem("styles/", None, f"the stylesheet or template asks for {url}; nothing outside "
+                                    "the project is fetched", "put the resource inside the project")
+                            for url in dict.fromkeys(fetcher.refused)])
+    return document
 
 
 def _page_data(document) -> PageData:
@@ -135,7 +145,7 @@ def write_pdf(edition: Edition, config: PrintConfig, variant: str, root: Path, f
     fonts_url = fonts_dir.resolve().as_uri()
     ctx = PrintContext(edition, config, fonts_url, variant)
     for _ in range(MAX_RELAXATIONS):
-        data, call_paragraph = _page_data(_render(render_print_html(ctx), root, build_dir))
+        data, call_paragraph = _page_data(_render(render_print_html(ctx, root / "styles"), root, build_dir))
         misplaced = data.misplaced_footnotes()
         if not misplaced:
             break
@@ -146,7 +156,7 @@ def write_pdf(edition: Edition, config: PrintConfig, variant: str, root: Path, f
         if relax <= ctx.relaxed:
             break
         ctx = replace(ctx, relaxed=ctx.relaxed | relax)
-    final_html = render_print_html(replace(ctx, index_pages=data.person_pages))
+    final_html = render_print_html(replace(ctx, index_pages=data.person_pages), root / "styles")
     html_path = build_dir / f"print-{variant}.html"
     html_path.write_text(final_html, encoding="utf-8")
     document = _render(final_html, root, build_dir)

@@ -20,10 +20,7 @@ from ..model import Citation, Edition, Note
 from ..render import bibl_citation_label, html_inlines
 from ..thai import unbreakable_runs
 
-STYLES = Path(__file__).resolve().parents[2] / "styles"
-
-
-def environment(styles: Path = STYLES) -> Environment:
+def environment(styles: Path) -> Environment:
     return Environment(loader=FileSystemLoader(str(styles / "templates")), autoescape=select_autoescape(
         enabled_extensions=("html", "j2", "xhtml"), default_for_string=True, default=True),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
@@ -50,7 +47,8 @@ class PrintContext:
     relaxed: frozenset[str] = frozenset()  # paragraphs laid out with widows/orphans 1
 
 
-def render_print_html(ctx: PrintContext, styles: Path = STYLES) -> str:
+def render_print_html(ctx: PrintContext, styles: Path) -> str:
+    """The print HTML, from the templates and stylesheet in ``styles`` (the project's own)."""
     edition = ctx.edition
 
     def cite(c: Citation) -> Markup:

@@ -1,0 +1,215 @@
+"""Bad and hostile input: a clear message with file and line, a non-zero exit, nothing fetched,
+and the previous outputs in dist/ untouched."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from edition.cli import main
+from edition.errors import EditionError
+from tests.conftest import ROOT, copy_project
+
+DIST_FILES = ("chapter-03.pdf", "chapter-03-print.pdf", "chapter-03.epub")
+
+
+@pytest.fixture
+def project(tmp_path):
+    root = copy_project(tmp_path / "project")
+    dist = root / "dist"
+    dist.mkdir()
+    for name in DIST_FILES:  # stand-ins for the last good outputs
+        (dist / name).write_bytes(f"last good {name}".encode())
+    return root
+
+
+def dist_untouched(root) -> bool:
+    return all((root / "dist" / n).read_bytes() == f"last good {n}".encode() for n in DIST_FILES)
+
+
+def run(root, *args, capsys):
+    code = main(["--root", str(root), *args])
+    return code, capsys.readouterr().err
+
+
+def edit(path, old, new, count=1):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def first_line_with(path, needle) -> int:
+    return next(i for i, l in enumerate(path.read_text(encoding="utf-8").split("\n"), 1) if needle in l)
+
+
+MS = "manuscript/chapter-03.xml"
+
+
+@pytest.mark.parametrize("command", [("check",), ("build",)])
+def test_malformed_xml_names_file_and_line_and_keeps_dist(project, capsys, command):
+    ms = project / MS
+    line = first_line_with(ms, '<p xml:id="p014">')
+    edit(ms, '<p xml:id="p014">', '<p xml:id="p014"><b>')
+    code, err = run(project, *command, capsys=capsys)
+    assert code == 1
+    assert re.search(rf"chapter-03\.xml:{line}: error: malformed XML", err), err
+    assert dist_untouched(project)
+
+
+def test_xml_that_breaks_the_schema_is_reported_with_its_line(project, capsys):
+    ms = project / MS
+    line = first_line_with(ms, '<p xml:id="p014">')
+    edit(ms, '<p xml:id="p014">', '<p xml:id="p014" rend="x"><gap/>')
+    code, err = run(project, "check", capsys=capsys)
+    assert code == 1
+    assert re.search(rf"chapter-03\.xml:{line}: error: (tei_all|edition)\.rng", err), err
+
+
+def test_duplicate_xml_id(project, capsys):
+    ms = project / MS
+    edit(ms, '<p xml:id="p014">', '<p xml:id="p008">')
+    code, err = run(project, "check", capsys=capsys)
+    assert code == 1 and "duplicate xml:id 'p008'" in err
+
+
+def test_unknown_person_reference(project, capsys):
+    ms = project / MS
+    line = first_line_with(ms, 'ref="#wrangel">แรงเกล')
+    edit(ms, 'ref="#wrangel">แรงเกล', 'ref="#vrangel">แรงเกล')
+    code, err = run(project, "check", capsys=capsys)
+    assert code == 1
+    assert re.search(rf"chapter-03\.xml:{line}: error: reference #vrangel points at no person", err), err
+
+
+@pytest.mark.parametrize("doctype", [
+    '<!DOCTYPE TEI [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
+    '<!DOCTYPE TEI [<!ENTITY x SYSTEM "http://127.0.0.1:9/x">]>',
+    '<!DOCTYPE TEI [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+    '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>',
+])
+def test_entities_are_refused_and_nothing_is_read_or_fetched(project, capsys, doctype):
+    ms = project / MS
+    text = ms.read_text(encoding="utf-8")
+    text = text.replace("<TEI ", doctype + "\n<TEI ", 1).replace("ฉบับร่างเพื่องานบรรณาธิการ", "&x;&d;"[:3] if "x" in doctype else "&d;", 1)
+    ms.write_text(text, encoding="utf-8")
+    code, err = run(project, "check", capsys=capsys)
+    assert code == 1
+    assert "DOCTYPE" in err or "entity" in err
+    assert "root:" not in err  # no line of /etc/passwd in any message
+
+
+ANN = "annotations/zz-test.yaml"
+
+
+def write_set(root, body: str):
+    (root / ANN).write_text(body, encoding="utf-8")
+
+
+GOOD_ITEM = """  - id: {id}
+    type: footnote
+    target:
+      paragraph: {para}
+      exact: "{exact}"
+    resp: "#ed"
+    body: >-
+      {body}
+"""
+
+
+def set_text(*items):
+    return "set: zz-test\ntitle: ทดสอบ\nannotations:\n" + "".join(items)
+
+
+@pytest.mark.parametrize("item,message", [
+    (GOOD_ITEM.format(id="zz-orphan", para="p008", exact="ข้อความที่ไม่มีอยู่ในบทนี้เลยแม้แต่น้อย", body="ก [@avrich-1970]"),
+     "annotation 'zz-orphan' is orphan"),
+    (GOOD_ITEM.format(id="zz-ambiguous", para="p046", exact="สตาลิน", body="ก [@avrich-1970]"),
+     "annotation 'zz-ambiguous' is ambiguous"),
+    (GOOD_ITEM.format(id="zz-key", para="p008", exact="นายพลแรงเกล", body="ก [@no-such-book-1999]"),
+     "unknown bibliography key 'no-such-book-1999'"),
+    (GOOD_ITEM.format(id="kronstadt-rising", para="p008", exact="นายพลแรงเกล", body="ก [@avrich-1970]"),
+     "duplicate annotation id 'kronstadt-rising'"),
+    (GOOD_ITEM.format(id="zz-html", para="p008", exact="นายพลแรงเกล", body="<script>alert(1)</script> [@avrich-1970]"),
+     "raw HTML is not allowed"),
+    (GOOD_ITEM.format(id="zz-field", para="p008", exact="นายพลแรงเกล", body="ก [@avrich-1970]") + "    colour: red\n",
+     "Additional properties are not allowed ('colour' was unexpected)"),
+    (GOOD_ITEM.format(id="zz-noid", para="p008", exact="นายพลแรงเกล", body="ก [@avrich-1970]").replace("  - id: zz-noid\n    type", "  - type"),
+     "'id' is a required property"),
+])
+def test_bad_annotations_are_check_errors_with_file_and_line(project, capsys, item, message):
+    write_set(project, set_text(item))
+    code, err = run(project, "check", capsys=capsys)
+    assert code == 1
+    lines = [l for l in err.split("\n") if message in l]
+    assert lines, err
+    assert re.match(r".*annotations/zz-test\.yaml:\d+: error: ", lines[0]), lines[0]
+
+
+def test_bad_yaml_syntax_is_reported_with_its_line(project, capsys):
+    write_set(project, "set: zz-test\ntitle: ทดสอบ\nannotations:\n  - id: x\n    type: [footnote\n")
+    code, err = run(project, "check", capsys=capsys)
+    assert code == 1
+    assert re.search(r"zz-test\.yaml:\d+: error: YAML syntax error", err), err
+
+
+def test_a_failing_build_leaves_dist_untouched(project, capsys):
+    write_set(project, set_text(GOOD_ITEM.format(id="zz-orphan", para="p008", exact="ไม่มีอยู่จริงเลยสักนิดเดียว",
+                                                 body="ก [@avrich-1970]")))
+    code, err = run(project, "build", capsys=capsys)
+    assert code == 1 and "zz-orphan" in err
+    assert dist_untouched(project)
+    assert not list(project.glob(".dist-staging-*"))
+
+
+def test_html_in_a_body_is_text_in_every_output():
+    from edition.readers.annotations import parse_body
+    from edition.render import html_inlines
+
+    body, problems = parse_body("<script>alert(1)</script> *ก*", "f", 1)
+    assert problems
+    html = str(html_inlines(body))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_a_stylesheet_asking_for_a_remote_url_fails_the_build_without_fetching(project, capsys):
+    css = project / "styles" / "print.css"
+    css.write_text(css.read_text(encoding="utf-8") + '\nbody { background: url("http://127.0.0.1:9/x.png"); }\n'
+                   '.title-page { background: url("file:///etc/hostname"); }\n', encoding="utf-8")
+    code, err = run(project, "build", capsys=capsys)
+    assert code == 1
+    assert "http://127.0.0.1:9/x.png" in err and "file:///etc/hostname" in err and "nothing outside" in err
+    assert dist_untouched(project)
+
+
+def test_a_missing_font_says_what_to_install(project, capsys, monkeypatch, tmp_path):
+    monkeypatch.setattr("edition.fonts.FONT_DIRS", (tmp_path / "no-fonts",))
+    code, err = run(project, "build", capsys=capsys)
+    assert code == 1 and "apt-get install fonts-noto-core" in err
+    assert dist_untouched(project)
+
+
+def test_missing_java_says_what_to_install(monkeypatch, tmp_path):
+    from edition.epubcheck import run_epubcheck
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(EditionError) as exc:
+        run_epubcheck(tmp_path / "x.epub")
+    assert "default-jre-headless" in str(exc.value)
+
+
+def test_an_interrupted_build_leaves_the_last_good_outputs(project):
+    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root", str(project)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and not list(project.glob(".dist-staging-*")):
+        time.sleep(0.05)
+    time.sleep(1.0)  # well inside the layout
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert dist_untouched(project)
