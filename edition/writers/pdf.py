@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -134,6 +135,18 @@ def _page_data(document) -> PageData:
 MAX_RELAXATIONS = 4
 
 
+def _stable_document_id(document, identifier: str) -> None:
+    """WeasyPrint writes a random xmpMM:DocumentID into PDF/X metadata; use the edition's own
+    identifier instead, so identical inputs give identical files."""
+    generate = document.metadata.generate_rdf_metadata
+
+    def generate_stable(*args, **kwargs):
+        rdf = generate(*args, **kwargs)
+        return re.sub(rb"xmp\.did:[0-9a-f-]{36}", b"xmp.did:" + identifier.removeprefix("urn:uuid:").encode(), rdf)
+
+    document.metadata.generate_rdf_metadata = generate_stable
+
+
 def write_pdf(edition: Edition, config: PrintConfig, variant: str, root: Path, fonts_dir: Path,
               target: Path, build_dir: Path) -> PageData:
     """Lay out the edition, then write ``target`` with the index's page numbers filled in.
@@ -166,6 +179,7 @@ def write_pdf(edition: Edition, config: PrintConfig, variant: str, root: Path, f
     document.metadata.title = edition.metadata.title
     document.metadata.authors = [edition.metadata.editor]
     document.metadata.lang = edition.metadata.language
+    _stable_document_id(document, edition.metadata.identifier_for(variant))
     options = dict(VARIANT_OPTIONS[variant])
     options["pdf_identifier"] = edition.metadata.identifier_for(variant).encode()
     document.write_pdf(target, **options)

@@ -1,0 +1,13 @@
+"""Two builds of the same inputs, in different folders, give byte-identical outputs."""
+
+from __future__ import annotations
+
+from tests.conftest import copy_project, run_build
+
+
+def test_two_builds_of_the_same_inputs_are_byte_identical(built, tmp_path):
+    root = copy_project(tmp_path / "again")
+    result = run_build(root)
+    assert result.returncode == 0, result.stderr
+    for name in ("chapter-03.pdf", "chapter-03-print.pdf", "chapter-03.epub", "chapter-03.annotations.jsonld"):
+        assert (root / "dist" / name).read_bytes() == (built.root / "dist" / name).read_bytes(), name
