@@ -41,6 +41,20 @@ def require_edition(resolution: Resolution) -> Edition:
     return resolution.edition
 
 
+def edition_schema_problems(book: Book) -> list[Problem]:
+    """The build checks the edition's own (small, fast) schema; tei_all is left to `check`."""
+    from .validate import EDITION_SCHEMA, relaxng_problems
+    from .xmlsafe import parse_xml
+
+    problems: list[Problem] = []
+    for path in book.chapters:
+        try:
+            problems.extend(relaxng_problems(EDITION_SCHEMA, path, parse_xml(path)))
+        except EditionError:
+            pass  # the reader has reported why it cannot be parsed
+    return problems
+
+
 def swap_into(staging: Path, dist: Path) -> None:
     """Replace ``dist`` by ``staging`` as a whole (two renames; the old set is removed after)."""
     old = None
@@ -60,6 +74,7 @@ def build(root: Path, trim: str | None = None, progress: Progress = lambda s: No
 
     progress("reading sources")
     book, config, resolution = load(root, trim)
+    resolution.problems.extend(edition_schema_problems(book))
     edition = require_edition(resolution)
     build_dir = root / "build"
     build_dir.mkdir(exist_ok=True)

@@ -46,9 +46,10 @@ def load_yaml(path: Path) -> Any:
         raise EditionError.at(path, None, "not UTF-8 text", "save the file as UTF-8") from exc
     except OSError as exc:
         raise EditionError.at(path, None, f"cannot read file: {exc.strerror}") from exc
-    loader = _Loader(text)
-    loader.name = str(path)
+    loader = None
     try:
+        loader = _Loader(text)
+        loader.name = str(path)
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -56,6 +57,8 @@ def load_yaml(path: Path) -> Any:
         raise EditionError.at(path, line, f"YAML syntax error: {exc.problem or exc}",
                               "check indentation and quoting at that line") from exc
     except yaml.YAMLError as exc:
-        raise EditionError.at(path, None, f"YAML error: {exc}") from exc
+        line = text[: getattr(exc, "position", 0)].count("\n") + 1 if hasattr(exc, "position") else None
+        raise EditionError.at(path, line, f"YAML error: {exc}", "remove control characters; save as UTF-8") from exc
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()

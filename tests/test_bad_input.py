@@ -62,29 +62,38 @@ def test_malformed_xml_names_file_and_line_and_keeps_dist(project, capsys, comma
     assert dist_untouched(project)
 
 
-def test_xml_that_breaks_the_schema_is_reported_with_its_line(project, capsys):
+BOTH = pytest.mark.parametrize("command", [("check",), ("build",)])
+
+
+@BOTH
+def test_xml_that_breaks_the_schema_is_reported_with_its_line(project, capsys, command):
     ms = project / MS
     line = first_line_with(ms, '<p xml:id="p014">')
-    edit(ms, '<p xml:id="p014">', '<p xml:id="p014" rend="x"><gap/>')
-    code, err = run(project, "check", capsys=capsys)
+    edit(ms, '<p xml:id="p014">', '<p xml:id="p014" rend="x">')
+    code, err = run(project, *command, capsys=capsys)
     assert code == 1
     assert re.search(rf"chapter-03\.xml:{line}: error: (tei_all|edition)\.rng", err), err
+    assert dist_untouched(project)
 
 
-def test_duplicate_xml_id(project, capsys):
+@BOTH
+def test_duplicate_xml_id(project, capsys, command):
     ms = project / MS
     edit(ms, '<p xml:id="p014">', '<p xml:id="p008">')
-    code, err = run(project, "check", capsys=capsys)
+    code, err = run(project, *command, capsys=capsys)
     assert code == 1 and "duplicate xml:id 'p008'" in err
+    assert dist_untouched(project)
 
 
-def test_unknown_person_reference(project, capsys):
+@BOTH
+def test_unknown_person_reference(project, capsys, command):
     ms = project / MS
     line = first_line_with(ms, 'ref="#wrangel">แรงเกล')
     edit(ms, 'ref="#wrangel">แรงเกล', 'ref="#vrangel">แรงเกล')
-    code, err = run(project, "check", capsys=capsys)
+    code, err = run(project, *command, capsys=capsys)
     assert code == 1
     assert re.search(rf"chapter-03\.xml:{line}: error: reference #vrangel points at no person", err), err
+    assert dist_untouched(project)
 
 
 @pytest.mark.parametrize("doctype", [
@@ -93,15 +102,17 @@ def test_unknown_person_reference(project, capsys):
     '<!DOCTYPE TEI [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
     '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>',
 ])
-def test_entities_are_refused_and_nothing_is_read_or_fetched(project, capsys, doctype):
+@BOTH
+def test_entities_are_refused_and_nothing_is_read_or_fetched(project, capsys, doctype, command):
     ms = project / MS
     text = ms.read_text(encoding="utf-8")
     text = text.replace("<TEI ", doctype + "\n<TEI ", 1).replace("ฉบับร่างเพื่องานบรรณาธิการ", "&x;&d;"[:3] if "x" in doctype else "&d;", 1)
     ms.write_text(text, encoding="utf-8")
-    code, err = run(project, "check", capsys=capsys)
+    code, err = run(project, *command, capsys=capsys)
     assert code == 1
     assert "DOCTYPE" in err or "entity" in err
     assert "root:" not in err  # no line of /etc/passwd in any message
+    assert dist_untouched(project)
 
 
 ANN = "annotations/zz-test.yaml"
@@ -142,18 +153,22 @@ def set_text(*items):
     (GOOD_ITEM.format(id="zz-noid", para="p008", exact="นายพลแรงเกล", body="ก [@avrich-1970]").replace("  - id: zz-noid\n    type", "  - type"),
      "'id' is a required property"),
 ])
-def test_bad_annotations_are_check_errors_with_file_and_line(project, capsys, item, message):
+@BOTH
+def test_bad_annotations_are_errors_with_file_and_line(project, capsys, item, message, command):
     write_set(project, set_text(item))
-    code, err = run(project, "check", capsys=capsys)
+    code, err = run(project, *command, capsys=capsys)
+    assert dist_untouched(project)
     assert code == 1
     lines = [l for l in err.split("\n") if message in l]
     assert lines, err
     assert re.match(r".*annotations/zz-test\.yaml:\d+: error: ", lines[0]), lines[0]
 
 
-def test_bad_yaml_syntax_is_reported_with_its_line(project, capsys):
+@BOTH
+def test_bad_yaml_syntax_is_reported_with_its_line(project, capsys, command):
     write_set(project, "set: zz-test\ntitle: ทดสอบ\nannotations:\n  - id: x\n    type: [footnote\n")
-    code, err = run(project, "check", capsys=capsys)
+    code, err = run(project, *command, capsys=capsys)
+    assert dist_untouched(project)
     assert code == 1
     assert re.search(r"zz-test\.yaml:\d+: error: YAML syntax error", err), err
 
@@ -168,13 +183,18 @@ def test_a_failing_build_leaves_dist_untouched(project, capsys):
 
 
 def test_html_in_a_body_is_text_in_every_output():
+    import json
+
     from edition.readers.annotations import parse_body
     from edition.render import html_inlines
+    from edition.writers.epub import _Ctx, _InlineWriter
 
     body, problems = parse_body("<script>alert(1)</script> *ก*", "f", 1)
     assert problems
-    html = str(html_inlines(body))
+    html = str(html_inlines(body))  # the print writer's HTML
     assert "<script>" not in html and "&lt;script&gt;" in html
+    ast = json.dumps(_InlineWriter(_Ctx(None, []), set()).inlines(body), ensure_ascii=False)  # pandoc's input
+    assert "RawInline" not in ast and "<script>alert(1)</script>" in ast  # a Str: pandoc escapes it
 
 
 def test_a_stylesheet_asking_for_a_remote_url_fails_the_build_without_fetching(project, capsys):
@@ -213,3 +233,44 @@ def test_an_interrupted_build_leaves_the_last_good_outputs(project):
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert dist_untouched(project)
+
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from edition.readers.annotations import AnnotationSets, parse_body, read_annotation_set
+from edition.xmlsafe import parse_xml
+from edition.yamlfile import load_yaml
+
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@FUZZ
+@given(data=st.binary(max_size=400))
+def test_the_xml_reader_fails_only_with_its_own_error(tmp_path, data):
+    path = tmp_path / "fuzz.xml"
+    path.write_bytes(b"<TEI xmlns='http://www.tei-c.org/ns/1.0'>" + data)
+    try:
+        parse_xml(path)
+    except EditionError as exc:
+        assert exc.problems[0].file.endswith("fuzz.xml")
+
+
+@FUZZ
+@given(text=st.text(max_size=300))
+def test_the_annotation_reader_fails_only_with_problems(tmp_path, text):
+    path = tmp_path / "fuzz.yaml"
+    path.write_text("set: fuzz\ntitle: t\nannotations:\n" + text, encoding="utf-8")
+    result = AnnotationSets()
+    read_annotation_set(path, result)  # never raises: every problem is collected
+    try:
+        load_yaml(path)
+    except EditionError:
+        pass
+
+
+@FUZZ
+@given(text=st.text(max_size=200))
+def test_the_body_parser_never_crashes(text):
+    body, problems = parse_body(text, "f", 1)
+    assert isinstance(problems, list)

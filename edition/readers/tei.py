@@ -24,7 +24,8 @@ _SPAN_ROLES = {"persName": "persName", "placeName": "placeName", "orgName": "org
                "title": "title", "foreign": "foreign", "quote": "quote", "q": "quote", "date": "date",
                "emph": "emph", "hi": "emph", "term": "term", "unclear": "unclear"}
 _ENTITY_LISTS = (("listPerson", "person", "person"), ("listPlace", "place", "place"),
-                 ("listOrg", "org", "org"))
+                 ("listOrg", "org", "org"), ("listBibl", "bibl", "work"))
+_NAME_TAG = {"person": "persName", "place": "placeName", "org": "orgName", "work": "title"}
 
 
 def _local(el: etree._Element) -> str:
@@ -108,7 +109,7 @@ class _Reader:
                 if not ident:
                     self.problem(item, f"<{item_tag}> without xml:id", "give every entry an xml:id to refer to")
                     continue
-                name_tag = {"person": "persName", "place": "placeName", "org": "orgName"}[kind]
+                name_tag = _NAME_TAG[kind]
                 names = item.findall(f"tei:{name_tag}", NS)
                 thai = [n for n in names if n.get(XML_LANG, "th") == "th"]
                 latin = [n for n in names if n.get(XML_LANG, "th") != "th"]
