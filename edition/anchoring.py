@@ -15,7 +15,7 @@ from typing import Mapping
 import regex
 
 from .model import Anchor, TextQuoteSelector
-from .thai import normalise, normalise_with_map
+from .thai import COMBINING, normalise, normalise_with_map
 
 THRESHOLD = 0.75
 TIE_MARGIN = 0.02
@@ -90,7 +90,8 @@ def _fuzzy_candidates(text: str, quote: str) -> list[tuple[int, int, float]]:
     pattern = regex.compile(f"(?:{regex.escape(quote)}){{e<={errors}}}")
     out = []
     for m in pattern.finditer(text, overlapped=True):
-        out.append((m.start(), m.end(), _similarity(quote, m.group())))
+        start, end = _cluster_edges(text, m.start(), m.end())
+        out.append((start, end, _similarity(quote, text[start:end])))
     # keep the best-scoring match per start region
     out.sort(key=lambda c: -c[2])
     kept: list[tuple[int, int, float]] = []
@@ -98,6 +99,15 @@ def _fuzzy_candidates(text: str, quote: str) -> list[tuple[int, int, float]]:
         if all(abs(c[0] - k[0]) > len(quote) // 2 for k in kept):
             kept.append(c)
     return kept
+
+
+def _cluster_edges(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a match so it neither starts nor ends inside a Thai cluster (on a vowel sign or mark)."""
+    while 0 < start < len(text) and text[start] in COMBINING + "\u0e33":
+        start -= 1
+    while end < len(text) and text[end] in COMBINING + "\u0e33":
+        end += 1
+    return start, end
 
 
 def anchor(sel: TextQuoteSelector, paragraph_id: str, texts: Mapping[str, str]) -> AnchorResult:

@@ -216,13 +216,16 @@ def main(argv: list[str] | None = None) -> int:
     an.add_argument("--id", help="the new annotation's id")
     an.add_argument("--type", default="footnote", choices=("footnote", "endnote", "gloss", "commentary"))
     an.add_argument("--append", help="append the new annotation to this annotation file")
+    from .diff_cli import add_parser as add_diff_parser, cmd_diff
+    add_diff_parser(sub)
     args = parser.parse_args(argv)
     args.root = args.root.resolve()
     if not getattr(args, "trim", None):
         args.trim = None
     handlers = {None: cmd_build, "build": cmd_build, "check": cmd_check, "ingest": cmd_ingest,
                 "lint": cmd_lint, "corrections": cmd_corrections, "reanchor": cmd_reanchor,
-                "export-annotations": cmd_export_annotations, "annotate": cmd_annotate}
+                "export-annotations": cmd_export_annotations, "annotate": cmd_annotate,
+                "diff": cmd_diff}
     try:
         return handlers[args.command](args)
     except EditionError as exc:

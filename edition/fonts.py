@@ -48,6 +48,29 @@ def find_font(name: str) -> Path:
                           "install Debian's fonts-noto-core (apt-get install fonts-noto-core), or run `make`")
 
 
+PROFILES = {
+    # the printer's PDF (PDF/X-4) declares this CMYK output intent (Debian's libgs-common)
+    "default_cmyk.icc": (Path("/usr/share/color/icc/ghostscript/default_cmyk.icc"), "libgs-common"),
+}
+
+
+def stage_profiles(target: Path) -> dict[str, Path]:
+    """Copy the ICC output profiles into the build folder, like the fonts."""
+    target.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for name, (src, package) in PROFILES.items():
+        if not src.is_file():
+            raise EditionError.at(str(src), None, "ICC profile not found",
+                                  f"install Debian's {package} (apt-get install {package}), or run `make`")
+        dst = target / name
+        if not dst.exists() or dst.read_bytes() != src.read_bytes():
+            tmp = dst.with_suffix(".tmp")
+            shutil.copyfile(src, tmp)
+            tmp.replace(dst)
+        out[name] = dst
+    return out
+
+
 def stage_fonts(target: Path) -> dict[str, Path]:
     """Copy every font file into ``target`` (once) and return name -> path."""
     target.mkdir(parents=True, exist_ok=True)

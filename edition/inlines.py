@@ -47,6 +47,24 @@ def spans_of(inlines: Iterable[Inline], role: str) -> list[tuple[int, int, Span]
     return found
 
 
+def node_boundaries(inlines: Iterable[Inline]) -> set[int]:
+    """Offsets of the reading text where an element starts or ends (a renderer's inline box edge)."""
+    found: set[int] = set()
+
+    def walk(nodes: Iterable[Inline], pos: int) -> int:
+        for node in nodes:
+            found.add(pos)
+            if isinstance(node, Span):
+                pos = walk(node.children, pos)
+            else:
+                pos += len("".join(_reading_parts([node])))
+            found.add(pos)
+        return pos
+
+    walk(inlines, 0)
+    return found
+
+
 def insert_at(inlines: tuple[Inline, ...], offset: int, new: Inline) -> tuple[Inline, ...]:
     """Insert ``new`` at ``offset`` of the reading text, splitting a text node if needed.
 

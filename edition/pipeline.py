@@ -68,7 +68,7 @@ def swap_into(staging: Path, dist: Path) -> None:
 
 def build(root: Path, trim: str | None = None, progress: Progress = lambda s: None,
           formats: tuple[str, ...] = ("pdf", "print", "epub")) -> BuildResult:
-    from .fonts import stage_fonts
+    from .fonts import stage_fonts, stage_profiles
     from .writers.epub import font_files, write_epub
     from .writers.pdf import write_pdf
 
@@ -80,6 +80,7 @@ def build(root: Path, trim: str | None = None, progress: Progress = lambda s: No
     build_dir.mkdir(exist_ok=True)
     fonts_dir = build_dir / "fonts"
     stage_fonts(fonts_dir)
+    stage_profiles(build_dir / "profiles")
     for stale in root.glob(".dist-staging-*"):  # left by a build that was killed
         shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=".dist-staging-", dir=root))

@@ -107,7 +107,8 @@ def resolve(sources: Sources, footnote_max_chars: int = 600) -> Resolution:
     new_inlines = {pid: p.inlines for pid, p in paragraphs.items()}
     for note in sorted(notes, key=lambda n: (n.anchor.end, n.number), reverse=True):
         pid = note.anchor.paragraph
-        new_inlines[pid] = insert_at(new_inlines[pid], note.anchor.end, NoteCall(note.annotation.id))
+        at = call_position(texts[pid], note.anchor.end)
+        new_inlines[pid] = insert_at(new_inlines[pid], at, NoteCall(note.annotation.id))
     sections = tuple(replace(s, paragraphs=tuple(replace(p, inlines=new_inlines[p.id]) for p in s.paragraphs))
                      for s in chapter.sections)
     chapter = replace(chapter, sections=sections)
@@ -116,6 +117,17 @@ def resolve(sources: Sources, footnote_max_chars: int = 600) -> Resolution:
     edition = Edition(manuscript.metadata, (chapter,), tuple(notes), manuscript.entities,
                       tuple(sources.annotations.bibliography.values()), manuscript.corrections, index, words)
     return Resolution(edition, anchors, problems)
+
+
+CLOSING = "”’)]}"
+
+
+def call_position(text: str, end: int) -> int:
+    """Where a note call goes for a quote ending at ``end``: after closing quotes and brackets, as
+    printers set it (and so no line can start with the closing mark after a call)."""
+    while end < len(text) and (text[end] in CLOSING or (text[end] == '"' and text[:end].count('"') % 2 == 1)):
+        end += 1
+    return end
 
 
 def _reference_problems(manuscript: Manuscript, entity_ids: set[str]) -> list[Problem]:

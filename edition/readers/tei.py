@@ -168,7 +168,7 @@ class _Reader:
             out.extend(self.inline(child))
             if child.tail:
                 self._text_node(el, child.tail, out)
-        return tuple(out)
+        return _merge_text(out)
 
     def _text_node(self, el: etree._Element, text: str, out: list[Inline]) -> None:
         if "\n" in text or "\t" in text:
@@ -216,6 +216,17 @@ class _Reader:
                                 kind, reading.get("cert", ""), reading.get("resp", ""), el.sourceline or 0)
         self.corrections.append(correction)
         return Choice(correction)
+
+
+def _merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:
+    """Adjacent text nodes (a joined line wrap leaves two) become one, as the reader sees one text."""
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Text) and out and isinstance(out[-1], Text):
+            out[-1] = Text(out[-1].text + node.text)
+        elif not (isinstance(node, Text) and not node.text):
+            out.append(node)
+    return tuple(out)
 
 
 # --- the diplomatic (source) reading, for the round trip -------------------------------

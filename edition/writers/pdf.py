@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlparse
 from ..config import PrintConfig
 from ..errors import EditionError, Problem
 from ..model import Edition
-from . import textlayer
+from . import thai_print
 from .print_html import PrintContext, render_print_html
 
 VARIANT_OPTIONS = {
@@ -82,7 +82,7 @@ class PageData:
 def _render(html: str, root: Path, base: Path):
     import weasyprint
 
-    textlayer.install()
+    thai_print.install()
     fetcher = project_fetcher(root)
     document = weasyprint.HTML(string=html, base_url=str(base), url_fetcher=fetcher).render()
     if fetcher.refused:

@@ -7,9 +7,10 @@ what each part of the edition is. Footnotes are floated to the foot of the page 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
@@ -18,7 +19,6 @@ from ..config import PrintConfig
 from ..fonts import FACES
 from ..model import Citation, Edition, Note
 from ..render import bibl_citation_label, html_inlines
-from ..thai import unbreakable_runs
 
 def environment(styles: Path) -> Environment:
     return Environment(loader=FileSystemLoader(str(styles / "templates")), autoescape=select_autoescape(
@@ -26,15 +26,126 @@ def environment(styles: Path) -> Environment:
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
-def protect_breaks(text: str) -> Markup:
-    """Escape text, keeping numbers, "ค.ศ. 1921" and " ๆ" on one line (no character added)."""
-    out, pos = [], 0
-    for start, end in unbreakable_runs(text):
-        out.append(escape(text[pos:start]))
-        out.append(Markup('<span class="nobr">') + escape(text[start:end]) + Markup("</span>"))
-        pos = end
-    out.append(escape(text[pos:]))
-    return Markup("").join(out)
+RUN_START, RUN_END = "\ue000", "\ue001"  # private-use marks, replaced before the HTML leaves here
+
+
+class BreakControl:
+    """Renders the text nodes of one paragraph in order, marking where each run that must stay on
+    one line (from :mod:`thai_print`) starts and ends; :func:`wrap_runs` then turns each marked run
+    into one ``<span class="nobr">``, widened to whole elements where a run crosses an element
+    edge (WeasyPrint may break between two inline boxes)."""
+
+    def __init__(self, text: str, protected: Iterable[tuple[int, int]], words: Iterable[str],
+                 boundaries: Iterable[int] = ()):
+        from ..thai import break_opportunities
+        from .thai_print import nowrap_runs
+
+        self.runs = nowrap_runs(text, set(break_opportunities(text, protected, words)), boundaries)
+        self.pos = 0
+
+    def __call__(self, text: str) -> Markup:
+        start, end = self.pos, self.pos + len(text)
+        self.pos = end
+        marks: list[tuple[int, str]] = []
+        for a, b in self.runs:
+            if start <= a < end or (a == end == start):
+                marks.append((a - start, RUN_START))
+            if start < b <= end:
+                marks.append((b - start, RUN_END))
+        out, cursor = [], 0
+        for offset, mark in sorted(marks, key=lambda m: (m[0], m[1] == RUN_START)):
+            out.append(escape(text[cursor:offset]))
+            out.append(mark)
+            cursor = offset
+        out.append(escape(text[cursor:]))
+        return Markup("").join(out)
+
+
+_TOKEN = re.compile(r"(<[^>]+>|\ue000|\ue001)")
+
+
+WIDEN_LIMIT = 24  # characters: a run is widened to whole elements only up to this length
+
+
+def wrap_runs(html: str) -> Markup:
+    """Replace the run marks by nobr spans, keeping the HTML well nested.
+
+    A run inside one element becomes one span. A run that crosses an element edge is widened to
+    the whole elements it touches when that stays short (a name, a corrected word, a quoted title);
+    otherwise each of its text pieces is wrapped, and a footnote body inside it is left alone.
+    """
+    if RUN_START not in html:
+        return Markup(html)
+    tokens = [t for t in _TOKEN.split(html) if t]
+    stack: list[int] = []  # token index of each open element
+    paths: list[tuple[int, ...]] = []
+    in_note: list[bool] = []
+    note_depth = 0
+    for i, tok in enumerate(tokens):
+        paths.append(tuple(stack))
+        in_note.append(note_depth > 0)
+        if tok.startswith("</"):
+            opened = stack.pop()
+            if note_depth and 'class="footnote"' in tokens[opened]:
+                note_depth -= 1
+        elif tok.startswith("<") and not tok.endswith("/>"):
+            stack.append(i)
+            if 'class="footnote"' in tok:
+                note_depth += 1
+    opens: dict[int, str] = {}
+    closes: dict[int, int] = {}
+
+    def text_length(a: int, b: int) -> int:
+        return sum(len(t) for t in tokens[a:b] if not t.startswith("<") and t not in (RUN_START, RUN_END))
+
+    def wrap(a: int, b: int) -> None:
+        opens[a] = opens.get(a, "") + '<span class="nobr">'
+        closes[b] = closes.get(b, 0) + 1
+
+    start = None
+    for i, tok in enumerate(tokens):
+        if tok == RUN_START and start is None:
+            start = i
+        elif tok == RUN_END and start is not None:
+            a, b = start, i
+            start = None
+            if paths[a] == paths[b]:
+                wrap(a, b)
+                continue
+            common = 0
+            while common < min(len(paths[a]), len(paths[b])) and paths[a][common] == paths[b][common]:
+                common += 1
+            wa, wb = a, b
+            if len(paths[a]) > common:
+                wa = paths[a][common]
+            if len(paths[b]) > common:
+                element = paths[b][common]
+                wb = next(k for k in range(b, len(tokens))
+                          if k + 1 == len(tokens) or len(paths[k + 1]) <= common or paths[k + 1][common] != element) + 1
+            absorbed = "".join(t for t in tokens[wa:wb] if t.startswith("<"))
+            if text_length(wa, wb) <= WIDEN_LIMIT and 'class="footnote"' not in absorbed:
+                wrap(wa, wb)
+            else:
+                for k in range(a + 1, b):
+                    if not tokens[k].startswith("<") and tokens[k] not in (RUN_START, RUN_END) and not in_note[k]:
+                        wrap(k, k + 1)
+    out = []
+    for i, tok in enumerate(tokens + [""]):
+        out.append("</span>" * closes.get(i, 0))
+        out.append(opens.get(i, ""))
+        if tok not in (RUN_START, RUN_END):
+            out.append(tok)
+    return Markup("".join(out))
+
+
+def paragraph_break_control(inlines, words: Iterable[str]) -> BreakControl:
+    from ..inlines import reading_text, spans_of
+
+    from ..inlines import node_boundaries
+
+    protected = [(a, b) for role in ("persName", "placeName", "orgName", "title")
+                 for a, b, _ in spans_of(inlines, role)]
+    return BreakControl(reading_text(inlines), protected, words, node_boundaries(inlines))
 
 
 @dataclass(frozen=True)
@@ -57,15 +168,18 @@ def render_print_html(ctx: PrintContext, styles: Path) -> str:
     def note_call(note: Note) -> Markup:
         ann = note.annotation
         if note.placement == "foot":
-            body = html_inlines(ann.body, edition, cite=cite, text=protect_breaks)
+            body = wrap_runs(html_inlines(ann.body, edition, cite=cite, text=paragraph_break_control(ann.body, words)))
             return Markup('<span class="footnote" id="note-{}" data-label="{}">{}</span>').format(
                 ann.id, note.label, body)
         if note.placement == "end":
             return Markup('<a class="noteref" id="call-{0}" href="#note-{0}">{1}</a>').format(ann.id, note.label)
         return Markup('<a class="glossref" id="call-{0}" href="#note-{0}">{1}</a>').format(ann.id, note.label)
 
+    words = edition.custom_words
+
     def inl(nodes) -> Markup:
-        return html_inlines(nodes, edition, note_call=note_call, cite=cite, text=protect_breaks)
+        return wrap_runs(html_inlines(nodes, edition, note_call=note_call, cite=cite,
+                                      text=paragraph_break_control(nodes, words)))
 
     template = environment(styles).get_template("print.html.j2")
     return template.render(
