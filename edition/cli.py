@@ -29,8 +29,12 @@ def cmd_build(args) -> int:
     from .pipeline import build
 
     console = _console()
+    formats = tuple(args.only.split(",")) if args.only else ("pdf", "print", "epub")
     with console.status("building") as status:
-        result = build(args.root, trim=args.trim, progress=lambda s: status.update(s))
+        result = build(args.root, trim=args.trim, progress=lambda s: status.update(s), formats=formats)
+    if result.up_to_date:
+        console.print("dist/ is up to date (nothing changed since the last build)")
+        return 0
     for out in result.outputs:
         console.print(f"wrote {out.relative_to(args.root)}", markup=False)
     if result.warnings:
@@ -194,12 +198,44 @@ def cmd_annotate(args) -> int:
     return 0
 
 
+def cmd_preview(args) -> int:
+    import re as _re
+    import shutil
+    import subprocess
+
+    from .config import load_book
+
+    book = load_book(args.root)
+    pdf = args.root / "dist" / f"{book.name}.pdf"
+    if not pdf.exists():
+        raise EditionError.at(pdf, None, "no PDF to preview", "build it first: python build.py")
+    m = _re.fullmatch(r"(\d+)(?:-(\d+))?", args.pages)
+    if not m:
+        raise EditionError.at("--pages", None, f"not a page range: {args.pages}", "write 5 or 1-4")
+    first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+    if shutil.which("pdftoppm") is None:
+        raise EditionError.at("pdftoppm", None, "pdftoppm is not installed", "apt-get install poppler-utils")
+    out = args.root / "build" / "preview"
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("page-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-png", "-r", str(args.dpi), "-f", str(first), "-l", str(last), str(pdf),
+                    str(out / "page")], check=True)
+    for png in sorted(out.glob("page-*.png")):
+        _console().print(f"wrote {png.relative_to(args.root)}", markup=False)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build.py", description="Build and check the annotated edition.")
     parser.add_argument("--root", type=Path, default=ROOT, help="project folder (default: this one)")
     sub = parser.add_subparsers(dest="command")
     b = sub.add_parser("build", help="build dist/: the PDFs and the EPUB (the default)")
     b.add_argument("--trim", help="trim size from styles/print.yaml (A5, B5, 6x9in)")
+    b.add_argument("--only", help="comma-separated outputs to build: pdf, print, epub (default: all)")
+    pv = sub.add_parser("preview", help="write PNG previews of pages of the reading PDF")
+    pv.add_argument("--pages", default="1-4", help="a page or a range, e.g. 5 or 1-4 (default 1-4)")
+    pv.add_argument("--dpi", type=int, default=100)
     sub.add_parser("check", help="validate manuscript and annotations; exit 1 on any error")
     sub.add_parser("ingest", help="one-time: OCR text -> first TEI manuscript (refuses to overwrite)")
     lint = sub.add_parser("lint", help="the Thai OCR lint of the reading text")
@@ -222,10 +258,12 @@ def main(argv: list[str] | None = None) -> int:
     args.root = args.root.resolve()
     if not getattr(args, "trim", None):
         args.trim = None
+    if not hasattr(args, "only"):
+        args.only = None
     handlers = {None: cmd_build, "build": cmd_build, "check": cmd_check, "ingest": cmd_ingest,
                 "lint": cmd_lint, "corrections": cmd_corrections, "reanchor": cmd_reanchor,
                 "export-annotations": cmd_export_annotations, "annotate": cmd_annotate,
-                "diff": cmd_diff}
+                "diff": cmd_diff, "preview": cmd_preview}
     try:
         return handlers[args.command](args)
     except EditionError as exc:

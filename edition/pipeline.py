@@ -6,6 +6,8 @@ dist/ as it was.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -25,6 +27,26 @@ Progress = Callable[[str], None]
 class BuildResult:
     outputs: tuple[Path, ...]
     warnings: tuple[Problem, ...]
+    up_to_date: bool = False
+
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def input_digest(root: Path, book: Book, trim: str | None, formats: tuple[str, ...]) -> str:
+    """A hash of everything an output depends on: sources, styles, configuration, the code and
+    the pinned packages. Equal digests mean a rebuild would write the same bytes."""
+    h = hashlib.sha256(json.dumps([trim, sorted(formats), os.environ.get("SOURCE_DATE_EPOCH")]).encode())
+    files = [root / "book.yaml", *book.chapters, *(p for p in sorted(book.annotations.rglob("*")) if p.is_file()),
+             *(p for p in sorted((root / "styles").rglob("*")) if p.is_file()),
+             *(p for p in sorted(PACKAGE.rglob("*.py"))), PACKAGE.parent / "requirements.lock",
+             PACKAGE.parent / "manuscript" / "schema" / "edition.rng"]
+    if book.wordlist:
+        files.append(book.wordlist)
+    for path in files:
+        if path.exists():
+            h.update(str(path.relative_to(path.anchor)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
 
 
 def load(root: Path, trim: str | None = None) -> tuple[Book, PrintConfig, Resolution]:
@@ -70,8 +92,17 @@ def build(root: Path, trim: str | None = None, progress: Progress = lambda s: No
           formats: tuple[str, ...] = ("pdf", "print", "epub")) -> BuildResult:
     from .fonts import stage_fonts, stage_profiles
     from .writers.epub import font_files, write_epub
-    from .writers.pdf import write_pdf
+    from .writers.pdf import plan_layout, write_pdf
 
+    book = load_book(root)
+    digest = input_digest(root, book, trim, formats)
+    manifest = root / "dist" / ".build-manifest.json"
+    if manifest.exists():
+        previous = json.loads(manifest.read_text(encoding="utf-8"))
+        outputs = tuple(root / "dist" / name for name in previous.get("outputs", ()))
+        if previous.get("inputs") == digest and all(o.exists() for o in outputs):
+            progress("up to date")
+            return BuildResult(outputs, (), up_to_date=True)
     progress("reading sources")
     book, config, resolution = load(root, trim)
     resolution.problems.extend(edition_schema_problems(book))
@@ -86,16 +117,20 @@ def build(root: Path, trim: str | None = None, progress: Progress = lambda s: No
     staging = Path(tempfile.mkdtemp(prefix=".dist-staging-", dir=root))
     outputs = []
     try:
+        plan = None
+        if "pdf" in formats or "print" in formats:
+            progress("laying out the book")
+            plan = plan_layout(edition, config, root, fonts_dir, build_dir)
         if "pdf" in formats:
-            progress("laying out the reading PDF")
+            progress("writing the reading PDF")
             target = staging / f"{book.name}.pdf"
-            pages = write_pdf(edition, config, "reading", root, fonts_dir, target, build_dir)
+            pages = write_pdf(edition, config, "reading", root, fonts_dir, target, build_dir, plan)
             (staging / f"{book.name}.pages.json").write_text(pages.to_json(), encoding="utf-8")
             outputs.append(target)
         if "print" in formats:
-            progress("laying out the printer's PDF")
+            progress("writing the printer's PDF")
             target = staging / f"{book.name}-print.pdf"
-            write_pdf(edition, config, "printer", root, fonts_dir, target, build_dir)
+            write_pdf(edition, config, "printer", root, fonts_dir, target, build_dir, plan)
             outputs.append(target)
         if "epub" in formats:
             progress("writing the EPUB")
@@ -106,6 +141,8 @@ def build(root: Path, trim: str | None = None, progress: Progress = lambda s: No
         target = staging / f"{book.name}.annotations.jsonld"
         target.write_text(to_json(edition) + "\n", encoding="utf-8")
         outputs.append(target)
+        (staging / ".build-manifest.json").write_text(json.dumps(
+            {"inputs": digest, "outputs": [o.name for o in outputs]}, indent=1), encoding="utf-8")
         progress("publishing to dist/")
         dist = root / "dist"
         swap_into(staging, dist)

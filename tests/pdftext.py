@@ -42,11 +42,14 @@ class Alignment:
     error: str = ""
 
 
-def align(expected: str, stream: str) -> Alignment:
+MARKERS = re.compile(r"(?m)^[๐-๙]+ ")  # a footnote's number where its text starts
+
+
+def align(expected: str, stream: str, calls: re.Pattern[str] = CALLS) -> Alignment:
     """Align a paragraph's reading text with the extracted stream (note calls removed): every
     character must be there in order; a line break may stand for a space or for nothing."""
     # a call becomes a mark the aligner skips, with the space pdftotext may infer beside it
-    stream = CALLS.sub("\x00", stream)
+    stream = calls.sub("\x00", stream)
     best = Alignment(error="start not found")
     probe = expected[:12]
     start = stream.find(probe)

@@ -7,6 +7,7 @@ Only files inside the project are fetched; dates come from SOURCE_DATE_EPOCH for
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -108,7 +109,7 @@ def _page_data(document) -> PageData:
             element = getattr(box, "element", None)
             if element is not None and isinstance(box, boxes.BlockBox) and element.tag == "p" and element.get("id"):
                 para = element.get("id")
-            if element is not None and isinstance(box, boxes.InlineBox) and element.get("class") == "person":
+            if para and element is not None and isinstance(box, boxes.InlineBox) and element.get("class") == "person":
                 ref = element.get("data-ref")
                 if ref and number not in persons.setdefault(ref, []):
                     persons[ref].append(number)
@@ -147,29 +148,59 @@ def _stable_document_id(document, identifier: str) -> None:
     document.metadata.generate_rdf_metadata = generate_stable
 
 
-def write_pdf(edition: Edition, config: PrintConfig, variant: str, root: Path, fonts_dir: Path,
-              target: Path, build_dir: Path) -> PageData:
-    """Lay out the edition, then write ``target`` with the index's page numbers filled in.
+@dataclass(frozen=True)
+class LayoutPlan:
+    """What the final renders need from the first layout: where the persons are named (for the
+    index) and which paragraphs are set with widows/orphans 1 (to keep footnotes with calls).
+    Bleed and crop marks do not change the layout, so both PDFs share one plan."""
+
+    relaxed: frozenset[str]
+    person_pages: dict[str, tuple[int, ...]]
+
+
+def plan_layout(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Path, build_dir: Path) -> LayoutPlan:
+    """Lay out the edition until every footnote sits on the page of its call.
 
     WeasyPrint can push a footnote to the page after its call when widows/orphans move a line
     (Kozea/WeasyPrint#2432). The layout is checked for that, and the paragraph holding such a call
-    is laid out again with widows/orphans 1, so every footnote stays on the page that calls it.
+    (and the one breaking across that page's end) is laid out again with widows/orphans 1.
+    The plan is cached by the content of the HTML it was made for, so a rebuild of unchanged
+    content lays out only the final PDFs.
     """
-    fonts_url = fonts_dir.resolve().as_uri()
-    ctx = PrintContext(edition, config, fonts_url, variant)
+    ctx = PrintContext(edition, config, fonts_dir.resolve().as_uri(), "reading")
+    first_html = render_print_html(ctx, root / "styles")
+    key = hashlib.sha256(first_html.encode("utf-8")).hexdigest()
+    cache = build_dir / "cache" / "layout" / f"{key}.json"
+    if cache.exists():
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        return LayoutPlan(frozenset(data["relaxed"]), {k: tuple(v) for k, v in data["person_pages"].items()})
+    html = first_html
     for _ in range(MAX_RELAXATIONS):
-        data, call_paragraph = _page_data(_render(render_print_html(ctx, root / "styles"), root, build_dir))
+        data, call_paragraph = _page_data(_render(html, root, build_dir))
         misplaced = data.misplaced_footnotes()
         if not misplaced:
             break
-        # relax the paragraph with the call and the one that breaks across the end of its page
         next_page_starts = {page: para for page, para, _ in data.page_starts}
         relax = {call_paragraph[n] for n in misplaced if n in call_paragraph}
         relax |= {next_page_starts[call + 1] for call, _ in misplaced.values() if call + 1 in next_page_starts}
         if relax <= ctx.relaxed:
             break
         ctx = replace(ctx, relaxed=ctx.relaxed | relax)
-    final_html = render_print_html(replace(ctx, index_pages=data.person_pages), root / "styles")
+        html = render_print_html(ctx, root / "styles")
+    plan = LayoutPlan(frozenset(ctx.relaxed), data.person_pages)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"relaxed": sorted(plan.relaxed), "person_pages": plan.person_pages}), encoding="utf-8")
+    tmp.replace(cache)
+    return plan
+
+
+def write_pdf(edition: Edition, config: PrintConfig, variant: str, root: Path, fonts_dir: Path,
+              target: Path, build_dir: Path, plan: LayoutPlan | None = None) -> PageData:
+    """Write ``target`` from the layout plan, with the index's page numbers filled in."""
+    plan = plan or plan_layout(edition, config, root, fonts_dir, build_dir)
+    ctx = PrintContext(edition, config, fonts_dir.resolve().as_uri(), variant, plan.person_pages, plan.relaxed)
+    final_html = render_print_html(ctx, root / "styles")
     html_path = build_dir / f"print-{variant}.html"
     html_path.write_text(final_html, encoding="utf-8")
     document = _render(final_html, root, build_dir)
@@ -184,4 +215,4 @@ def write_pdf(edition: Edition, config: PrintConfig, variant: str, root: Path, f
     options["pdf_identifier"] = edition.metadata.identifier_for(variant).encode()
     document.write_pdf(target, **options)
     final, _ = _page_data(document)
-    return replace(final, relaxed=tuple(sorted(ctx.relaxed)))
+    return replace(final, relaxed=tuple(sorted(plan.relaxed)))

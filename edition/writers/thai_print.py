@@ -95,7 +95,9 @@ def nowrap_runs(text: str, allowed: set[int], boundaries: Iterable[int] = ()) ->
 
 
 def _runs(text: str, allowed: set[int], candidates: set[int]) -> list[tuple[int, int]]:
-    bad = sorted(i for i in candidates if i not in allowed and text[i - 1] != " " and text[i] != " ")
+    # a break before a space is never taken; one after a space is fine unless the edition forbids
+    # it there (before ๆ, inside "ค.ศ. 1921")
+    bad = sorted(i for i in candidates if i not in allowed and text[i] != " ")
     if not bad:
         return []
     bounds = sorted(allowed | {0, len(text)})

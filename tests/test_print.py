@@ -1,0 +1,188 @@
+"""The print-ready PDFs, measured: exact Thai text layer, line breaks only where the edition
+allows them at three trim sizes, PDF/A and PDF/X structure, book furniture, previews."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from decimal import Decimal
+
+import pikepdf
+import pytest
+
+from edition.config import load_print_config
+from edition.inlines import reading_text, spans_of
+from edition.resolve import paragraphs_of
+from edition.thai import NO_BREAK_AFTER, NO_BREAK_BEFORE, break_opportunities
+from edition.writers.webanno import _plain
+from tests.conftest import ROOT, copy_project, run_build
+from tests.pdftext import MARKERS, align, areas
+
+MM = Decimal(72) / Decimal("25.4")
+
+
+def _margins(trim="A5"):
+    cfg = load_print_config(ROOT, trim)
+    to_pt = {"mm": float(MM), "in": 72.0, "pt": 1.0}
+
+    def pt(v):
+        m = re.fullmatch(r"([\d.]+)(mm|in|pt)", v)
+        return float(m.group(1)) * to_pt[m.group(2)]
+
+    return pt(cfg.margins["top"]), pt(cfg.margins["bottom"])
+
+
+@pytest.fixture(scope="session")
+def trim_pdfs(built, tmp_path_factory):
+    """The reading PDF at A5 (the session build), B5 and 6x9 in."""
+    pdfs = {"A5": built.pdf}
+    for trim in ("B5", "6x9in"):
+        root = copy_project(tmp_path_factory.mktemp(f"trim-{trim}"))
+        result = run_build(root, "build", "--trim", trim, "--only", "pdf")
+        assert result.returncode == 0, result.stderr
+        pdfs[trim] = root / "dist" / "chapter-03.pdf"
+    return pdfs
+
+
+@pytest.mark.parametrize("trim", ["A5", "B5", "6x9in"])
+def test_text_layer_is_exact_and_lines_break_only_where_thai_allows(trim_pdfs, edition, trim):
+    main, _ = areas(trim_pdfs[trim], *_margins(trim))
+    problems = []
+    breaks = 0
+    for p in paragraphs_of(edition):
+        text = reading_text(p.inlines)
+        a = align(text, main)
+        names = [(x, y) for role in ("persName", "placeName", "orgName", "title")
+                 for x, y, _ in spans_of(p.inlines, role)]
+        allowed = set(break_opportunities(text, names, edition.custom_words))
+        if a.matched != len(text):
+            problems.append((p.id, "text differs", a.error))
+        if a.false_spaces:
+            problems.append((p.id, "false spaces", a.false_spaces))
+        for b in a.breaks:
+            breaks += 1
+            if text[b - 1] != " " and b not in allowed:
+                problems.append((p.id, "break inside a word", text[max(0, b - 8):b] + "|" + text[b:b + 8]))
+            if text[b:b + 1] in NO_BREAK_BEFORE or text[b - 1:b] in NO_BREAK_AFTER:
+                problems.append((p.id, "line starts or ends badly", text[max(0, b - 8):b] + "|" + text[b:b + 8]))
+    assert not problems
+    assert breaks > 300  # the measurement saw the lines
+
+
+def test_ocr_sara_am_survives_in_the_text_layer(built):
+    text = subprocess.run(["pdftotext", "-raw", str(built.pdf), "-"], capture_output=True, text=True).stdout
+    assert text.count("น้ำ") >= 5 and "หม้ำ" not in text and "ท้ำ" not in text
+
+
+def test_every_footnote_is_exact_at_the_foot_of_the_page(built, edition):
+    _, foot = areas(built.pdf, *_margins())
+    for note in edition.notes:
+        if note.placement != "foot":
+            continue
+        body = _plain(edition, note.annotation.body)
+        a = align(body, foot, calls=MARKERS)
+        assert a.matched == len(body) and not a.false_spaces, (note.annotation.id, a.error)
+
+
+def test_footnote_length_rule_sets_long_notes_as_endnotes(edition, built):
+    limit = load_print_config(ROOT).footnote_max_chars
+    for note in edition.notes:
+        if note.annotation.type == "footnote":
+            assert (note.placement == "end") == (len(note.annotation.body_source) > limit)
+    pages = json.loads((built.root / "dist" / "chapter-03.pages.json").read_text())
+    assert all(call == body for call, body in pages["footnote_pages"].values())
+
+
+def test_reading_pdf_is_tagged_pdf_a_with_outline_and_language(built, edition):
+    with pikepdf.open(built.pdf) as pdf:
+        assert str(pdf.Root.Lang) == "th"
+        assert pdf.Root.MarkInfo.Marked and "/StructTreeRoot" in pdf.Root
+        intent = pdf.Root.OutputIntents[0]
+        assert intent.S == "/GTS_PDFA1" and intent.DestOutputProfile.N == 3
+        meta = pdf.open_metadata()
+        assert meta["pdfaid:part"] == "3" and meta["pdfaid:conformance"] == "U"
+        assert meta["dc:title"] == edition.metadata.title
+        with pdf.open_outline() as outline:
+            titles = [item.title for item in outline.root]
+            nested = [child.title for item in outline.root for child in item.children]
+        heads = [reading_text(s.head) for c in edition.chapters for s in c.sections if s.head]
+        assert all(h in titles + nested for h in heads)
+        info = pdf.docinfo
+        assert str(info.CreationDate).startswith("D:")
+
+
+def test_printer_pdf_is_pdf_x_with_bleed_trim_and_the_same_pages(built):
+    with pikepdf.open(built.print_pdf) as pdf, pikepdf.open(built.pdf) as reading:
+        assert len(pdf.pages) == len(reading.pages)
+        intent = pdf.Root.OutputIntents[0]
+        assert intent.S == "/GTS_PDFX" and intent.DestOutputProfile.N == 4
+        assert pdf.open_metadata()["pdfxid:GTS_PDFXVersion"] == "PDF/X-4"
+        bleed = 3 * MM
+        a5 = (148 * MM, 210 * MM)
+        for page in pdf.pages:
+            trim = [Decimal(str(v)) for v in page.obj.TrimBox]
+            box = [Decimal(str(v)) for v in page.obj.BleedBox]
+            media = [Decimal(str(v)) for v in page.obj.MediaBox]
+            assert abs((trim[2] - trim[0]) - a5[0]) < 1 and abs((trim[3] - trim[1]) - a5[1]) < 1
+            assert all(abs(x) < Decimal("0.5") for x in (box[0] - trim[0] + bleed, box[1] - trim[1] + bleed,
+                                                         box[2] - trim[2] - bleed, box[3] - trim[3] - bleed))
+            assert media[0] <= box[0] and media[2] >= box[2]
+
+
+def _page_text(pdf, number, y=None, h=None):
+    args = ["pdftotext", "-raw", "-f", str(number), "-l", str(number)]
+    if y is not None:
+        args += ["-x", "0", "-y", str(int(y)), "-W", "1000", "-H", str(int(h))]
+    return subprocess.run(args + [str(pdf), "-"], capture_output=True, text=True).stdout
+
+
+def test_contents_give_the_page_where_each_section_starts(built, edition):
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(built.pdf)], capture_output=True,
+                                                             text=True).stdout).group(1))
+    contents = re.sub(r"[\s.]+", " ", _page_text(built.pdf, 3))  # leaders and wraps out
+    assert "สารบัญ" in contents
+    for section in (s for c in edition.chapters for s in c.sections if s.head):
+        head = reading_text(section.head)
+        number = int(re.search(re.escape(head) + r" (\d+)", contents).group(1))
+        assert head[:12] in _page_text(built.pdf, number), (head, number)
+        assert number < pages
+
+
+def test_running_heads_chapter_on_verso_section_on_recto_and_folios(built, edition):
+    top, bottom = _margins()
+    chapter = edition.chapters[0]
+    body_pages = range(7, 20)
+    seen_verso = seen_recto = False
+    for number in body_pages:
+        head = _page_text(built.pdf, number, 0, top - 2).strip()
+        foot = _page_text(built.pdf, number, 595 - bottom, bottom).strip()
+        assert foot == str(number)
+        if not head:
+            continue
+        if number % 2 == 0:
+            assert head.startswith(chapter.number) and chapter.title in head
+            seen_verso = True
+        else:
+            assert head in [reading_text(s.head) for s in chapter.sections if s.head]
+            seen_recto = True
+    assert seen_verso and seen_recto
+
+
+def test_person_index_gives_pages_where_the_person_is_named(built, edition):
+    pages = json.loads((built.root / "dist" / "chapter-03.pages.json").read_text())["person_pages"]
+    trotsky = next(e for e in edition.entities if e.id == "trotsky")
+    assert pages["trotsky"]
+    for number in pages["trotsky"]:
+        text = _page_text(built.pdf, number)
+        assert any(form in text for form in trotsky.forms), number
+    text = subprocess.run(["pdftotext", "-raw", str(built.pdf), "-"], capture_output=True, text=True).stdout
+    entry = re.search(r"ทรอตสกี \(Leon Trotsky\) ([\d,\s]+)", text).group(1)
+    assert " ".join(entry.split()) == ", ".join(str(p) for p in pages["trotsky"])
+
+
+def test_preview_writes_page_pictures(built):
+    result = run_build(built.root, "preview", "--pages", "1-2", "--dpi", "40")
+    assert result.returncode == 0, result.stderr
+    pngs = sorted((built.root / "build" / "preview").glob("page-*.png"))
+    assert len(pngs) == 2 and all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
