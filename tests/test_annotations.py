@@ -98,6 +98,24 @@ def test_epub_footnotes_are_popup_footnotes_with_backlinks(built, edition):
         assert a.get("role") == "doc-noteref"
 
 
+def test_endnotes_and_glosses_are_whole_in_the_epub(built, edition):
+    docs = _epub_docs(built)
+    by_id = {}
+    for root in docs.values():
+        for el in root.iter():
+            if el.get("id", "").startswith("note-"):
+                by_id[el.get("id")] = el
+    for note in edition.notes:
+        if note.placement == "foot":
+            continue
+        el = by_id[f"note-{note.annotation.id}"]
+        if note.placement == "end":
+            text = re.sub(r"^[๐-๙]+", "", squeeze("".join(el.itertext())))
+        else:  # glossary: the term is the dt, the body its dd
+            text = squeeze("".join(el.getparent().getnext().itertext()))
+        assert text == squeeze(_plain(edition, note.annotation.body)), note.annotation.id
+
+
 def test_endnotes_and_bibliography_are_their_own_epub_sections(built, edition):
     docs = _epub_docs(built)
     sections = {}

@@ -35,7 +35,9 @@ def _font_names(pdf_path):
     with pikepdf.open(pdf_path) as pdf:
         for page in pdf.pages:
             for font in page.resources.get("/Font", {}).values():
-                names.add(str(font.get("/BaseFont")).lstrip("/").split("+", 1)[-1])
+                base = str(font.get("/BaseFont")).lstrip("/")
+                assert re.match(r"[A-Z]{6}\+", base), f"{base} is not a subset"
+                names.add(base.split("+", 1)[-1])
     return names
 
 
