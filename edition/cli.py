@@ -51,6 +51,12 @@ def cmd_check(args) -> int:
     from .config import load_book
     manuscripts = read_sources(load_book(args.root)).manuscripts
     problems = check(resolution, manuscripts, args.root / "build" / "cache")
+    from .config import load_book as _load_book
+    from .validate import epub_problems
+
+    epub = args.root / "dist" / f"{_load_book(args.root).name}.epub"
+    if epub.exists():  # the built EPUB, if there is one: EPUBCheck and Ace
+        problems += epub_problems(epub, args.root / "build" / "cache")
     _report(problems, args.root)
     errors = [p for p in problems if p.severity == "error"]
     _console().print(f"check: {len(errors)} errors, {len(problems) - len(errors)} warnings")

@@ -77,6 +77,18 @@ def edition_schema_problems(book: Book) -> list[Problem]:
     return problems
 
 
+def cover_image(pdf: Path, build_dir: Path) -> Path | None:
+    """The EPUB's cover: the title page of the reading PDF as a PNG (pdftoppm)."""
+    import subprocess
+
+    if shutil.which("pdftoppm") is None:
+        return None
+    out = build_dir / "cover"
+    subprocess.run(["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(out)],
+                   check=True, capture_output=True)
+    return out.with_suffix(".png")
+
+
 def swap_into(staging: Path, dist: Path) -> None:
     """Replace ``dist`` by ``staging`` as a whole (two renames; the old set is removed after)."""
     old = None
@@ -132,10 +144,14 @@ def build(root: Path, trim: str | None = None, progress: Progress = lambda s: No
             target = staging / f"{book.name}-print.pdf"
             write_pdf(edition, config, "printer", root, fonts_dir, target, build_dir, plan)
             outputs.append(target)
-        if "epub" in formats:
+        if "epub" in formats:  # last: its page-list and cover come from the reading PDF
             progress("writing the EPUB")
             target = staging / f"{book.name}.epub"
-            write_epub(edition, target, build_dir, font_files(), root / "styles")
+            cover = None
+            if "pdf" in formats:
+                cover = cover_image(staging / f"{book.name}.pdf", build_dir)
+            write_epub(edition, target, build_dir, font_files(), root / "styles",
+                       pages.page_starts if "pdf" in formats else (), cover)
             outputs.append(target)
         from .writers.webanno import to_json
         target = staging / f"{book.name}.annotations.jsonld"

@@ -69,3 +69,30 @@ def check(resolution: Resolution, manuscripts, cache_dir: Path) -> list[Problem]
         findings = lint_chapter(m.chapter, words, unknown_words=False)
         problems.extend(findings_as_problems(findings, str(m.path), m.metadata.proofreading_complete))
     return problems
+
+
+def epub_problems(epub: Path, cache_dir: Path) -> list[Problem]:
+    """EPUBCheck and Ace on a built EPUB, cached by the EPUB's hash."""
+    from .ace import run_ace
+    from .epubcheck import run_epubcheck
+    from .errors import EditionError
+
+    key = hashlib.sha256(epub.read_bytes()).hexdigest()
+    cache = cache_dir / "validation" / f"epub-{key}.json"
+    if cache.exists():
+        return [Problem(**p) for p in json.loads(cache.read_text(encoding="utf-8"))]
+    problems: list[Problem] = []
+    try:
+        report = run_epubcheck(epub)
+        problems += [Problem(str(epub), None, f"EPUBCheck: {m}") for m in report.messages]
+    except EditionError as exc:
+        problems += [Problem(p.file, p.line, p.message, p.hint, "warning") for p in exc.problems]
+    try:
+        ace = run_ace(epub)
+        problems += [Problem(str(epub), None, f"Ace: {v}") for v in ace.violations]
+    except EditionError as exc:
+        problems += [Problem(p.file, p.line, p.message, p.hint, "warning") for p in exc.problems]
+    if all(p.severity == "error" for p in problems):  # cache only complete runs
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps([p.__dict__ for p in problems], ensure_ascii=False), encoding="utf-8")
+    return problems

@@ -8,7 +8,12 @@ packages=(
   poppler-utils                                      # pdftotext / pdftoppm for previews and tests
   default-jre-headless                               # Java for EPUBCheck
   icc-profiles-free libgs-common                     # sRGB (PDF/A) and CMYK (PDF/X) output profiles
+  chromium                                           # headless browser for Ace by DAISY
 )
+# Node.js and npm for Ace: Debian's packages unless a node is there already (NodeSource's nodejs
+# ships npm and conflicts with Debian's npm package)
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

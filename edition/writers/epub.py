@@ -53,14 +53,37 @@ class _Ctx:
 class _InlineWriter:
     """Converts inline content to pandoc inlines, placing <wbr/> at the shared break offsets."""
 
-    def __init__(self, ctx: _Ctx, breaks: set[int]):
+    def __init__(self, ctx: _Ctx, breaks: set[int], pagebreaks: dict[int, int] | None = None):
         self.ctx = ctx
         self.breaks = breaks
+        self.pagebreaks = pagebreaks or {}  # offset -> printed page that starts there
         self.pos = 0
+        self.wbr_at = -1  # where the last <wbr/> went, so a boundary gets one
 
     def text(self, text: str) -> list[J]:
         start = self.pos
         self.pos += len(text)
+        pages = {o - start: n for o, n in self.pagebreaks.items() if start <= o < start + len(text)}
+        if pages:  # split at the page starts, then render each piece
+            out: list[J] = []
+            cuts = sorted(pages) + [len(text)]
+            self.pos = start
+            prev = 0
+            for cut in cuts:
+                if cut > prev:
+                    piece_start = self.pos
+                    saved = self.pagebreaks
+                    self.pagebreaks = {}
+                    out.extend(self.text(text[prev:cut]))
+                    self.pagebreaks = saved
+                    self.pos = piece_start + (cut - prev)
+                if cut in pages:
+                    out.append(_raw(pagebreak_html(pages[cut])))
+                    if start + cut in self.breaks and cut < len(text) and start + cut != self.wbr_at:
+                        out.append(WBR)
+                        self.wbr_at = start + cut
+                prev = cut
+            return out
         cuts = sorted(b - start for b in self.breaks if start < b < start + len(text))
         protected = unbreakable_runs(text)
         out: list[J] = []
@@ -88,6 +111,9 @@ class _InlineWriter:
     def inlines(self, nodes: Iterable[Inline]) -> list[J]:
         out: list[J] = []
         for node in nodes:
+            if self.pos in self.breaks and self.pos != self.wbr_at and self._has_text(node):
+                out.append(WBR)  # a word boundary where one element ends and the next begins
+                self.wbr_at = self.pos
             if isinstance(node, Text):
                 out.extend(self.text(node.text))
             elif isinstance(node, Span):
@@ -125,10 +151,15 @@ class _InlineWriter:
                 out.append({"t": "LineBreak"})
         return out
 
+    @staticmethod
+    def _has_text(node: Inline) -> bool:
+        return isinstance(node, (Text, Span, Choice)) and bool(reading_text([node]))
+
     def note_call(self, note: Note) -> J:
         ident = note.annotation.id
         if note.placement == "glossary":
-            return {"t": "Link", "c": [_attr(f"call-{ident}", ["glossref"]), [{"t": "Str", "c": note.label}],
+            return {"t": "Link", "c": [_attr(f"call-{ident}", ["glossref"], [("aria-label", "อภิธานศัพท์")]),
+                                       [{"t": "Superscript", "c": [{"t": "Str", "c": note.label}]}],
                                        [f"#note-{ident}", ""]]}
         if note.placement == "foot":
             self.ctx.footnotes.append(note)
@@ -136,6 +167,35 @@ class _InlineWriter:
                                                                        ("role", "doc-noteref")]),
                                    [{"t": "Superscript", "c": [{"t": "Str", "c": note.label}]}],
                                    [f"#note-{ident}", ""]]}
+
+
+def pagebreak_html(number: int) -> str:
+    return (f'<span epub:type="pagebreak" role="doc-pagebreak" id="page-{number}" '
+            f'aria-label="{number}"></span>')
+
+
+def page_offsets(edition: Edition, page_starts) -> tuple[dict[str, dict[int, int]], dict[str, int]]:
+    """Where the printed pages start: offsets in paragraphs, or the id of a section or back-matter
+    part that starts a page. Built from the page data the PDF writer exports."""
+    texts = {p.id: reading_text(p.inlines) for c in edition.chapters for s in c.sections for p in s.paragraphs}
+    in_paragraph: dict[str, dict[int, int]] = {}
+    before: dict[str, int] = {}
+    last: dict[str, int] = {}
+    for page, target, first in page_starts:
+        if target in texts:
+            at = -1
+            for size in (30, 20, 12, 6):  # the first words may run into a note call's number
+                snippet = first.lstrip()[:size]
+                at = texts[target].find(snippet, last.get(target, 0)) if snippet else -1
+                if at >= 0:
+                    break
+            if at < 0:
+                continue
+            in_paragraph.setdefault(target, {})[at] = page
+            last[target] = at + 1
+        else:
+            before.setdefault(target, page)
+    return in_paragraph, before
 
 
 def paragraph_breaks(paragraph: Paragraph, custom_words: Iterable[str]) -> list[int]:
@@ -154,19 +214,28 @@ def _note_body(ctx: _Ctx, note: Note) -> list[J]:
     return [back, {"t": "Space"}] + writer.inlines(note.annotation.body)
 
 
-def build_document(edition: Edition) -> J:
+def build_document(edition: Edition, page_starts=()) -> J:
     ctx = _Ctx(edition, [])
     blocks: list[J] = []
     words = edition.custom_words
+    in_paragraph, before = page_offsets(edition, page_starts)
+
+    def page_marker(target: str) -> list[J]:
+        if target in before:
+            return [{"t": "RawBlock", "c": ["html", f'<div>{pagebreak_html(before[target])}</div>']}]
+        return []
+
     for chapter in edition.chapters:
+        blocks.extend(page_marker(chapter.id))
         blocks.append({"t": "Header", "c": [1, _attr(chapter.id, ["chapter"]),
                                            _str_runs(f"{chapter.number} {chapter.title}".strip())]})
         for section in chapter.sections:
+            blocks.extend(page_marker(section.id))
             if section.head:
                 head = _InlineWriter(ctx, set()).inlines(section.head)
                 blocks.append({"t": "Header", "c": [2, _attr(section.id), head]})
             for p in section.paragraphs:
-                writer = _InlineWriter(ctx, set(paragraph_breaks(p, words)))
+                writer = _InlineWriter(ctx, set(paragraph_breaks(p, words)), in_paragraph.get(p.id))
                 blocks.append({"t": "Div", "c": [_attr(p.id, ["para"]),
                                                  [{"t": "Para", "c": writer.inlines(p.inlines)}]]})
             for note in ctx.footnotes:
@@ -175,7 +244,11 @@ def build_document(edition: Edition) -> J:
                 blocks.append({"t": "Para", "c": _note_body(ctx, note)})
                 blocks.append({"t": "RawBlock", "c": ["html", "</aside>"]})
             ctx.footnotes.clear()
-    blocks.extend(_back_matter(ctx))
+    back = _back_matter(ctx)
+    for i, block in reversed(list(enumerate(back))):
+        if block["t"] == "Header" and block["c"][0] == 1 and block["c"][1][0] in before:
+            back[i:i] = page_marker(block["c"][1][0])
+    blocks.extend(back)
     return {"pandoc-api-version": PANDOC_API, "meta": _meta(edition), "blocks": blocks}
 
 
@@ -184,7 +257,7 @@ def _back_matter(ctx: _Ctx) -> list[J]:
     out: list[J] = []
     endnotes = [n for n in edition.notes if n.placement == "end"]
     if endnotes:
-        out.append({"t": "Header", "c": [1, _attr("notes", [], [("epub:type", "endnotes")]),
+        out.append({"t": "Header", "c": [1, _attr("notes", [], [("epub:type", "endnotes"), ("role", "doc-endnotes")]),
                                          _str_runs("หมายเหตุท้ายบท")]})
         for note in endnotes:
             out.append({"t": "Div", "c": [_attr(f"note-{note.annotation.id}", ["endnote"],
@@ -192,7 +265,7 @@ def _back_matter(ctx: _Ctx) -> list[J]:
                                           [{"t": "Para", "c": _note_body(ctx, note)}]]})
     glosses = thai_sorted([n for n in edition.notes if n.placement == "glossary"], key=lambda n: n.annotation.term)
     if glosses:
-        out.append({"t": "Header", "c": [1, _attr("glossary", [], [("epub:type", "glossary")]),
+        out.append({"t": "Header", "c": [1, _attr("glossary", [], [("epub:type", "glossary"), ("role", "doc-glossary")]),
                                          _str_runs("อภิธานศัพท์")]})
         items = []
         for note in glosses:
@@ -201,14 +274,14 @@ def _back_matter(ctx: _Ctx) -> list[J]:
             items.append([term, [[{"t": "Plain", "c": body}]]])
         out.append({"t": "DefinitionList", "c": items})
     if edition.bibliography:
-        out.append({"t": "Header", "c": [1, _attr("bibliography", [], [("epub:type", "bibliography")]),
+        out.append({"t": "Header", "c": [1, _attr("bibliography", [], [("epub:type", "bibliography"), ("role", "doc-bibliography")]),
                                          _str_runs("บรรณานุกรม")]})
         for b in sorted(edition.bibliography, key=lambda b: b.author):
             text = f"{b.author}. {b.title}. " + (f"{b.place}: " if b.place else "") + \
                    (f"{b.publisher}, " if b.publisher else "") + f"{b.year}."
             out.append({"t": "Div", "c": [_attr(f"bib-{b.key}", ["bibl"], [("lang", "en")]),
                                           [{"t": "Para", "c": _str_runs(text)}]]})
-    out.append({"t": "Header", "c": [1, _attr("corrections", ["appendix"], [("epub:type", "appendix")]),
+    out.append({"t": "Header", "c": [1, _attr("corrections", ["appendix"], [("epub:type", "appendix"), ("role", "doc-appendix")]),
                                      _str_runs("ภาคผนวก: การแก้ไขต้นฉบับ")]})
     rows = []
     for c in edition.corrections:
@@ -216,7 +289,7 @@ def _back_matter(ctx: _Ctx) -> list[J]:
                      [{"t": "Span", "c": [_attr(classes=["sic"]), _str_runs(c.original)]}], _str_runs(c.reading),
                      _str_runs(c.cert)])
     out.append(_table(["รหัส", "ย่อหน้า", "ต้นฉบับ OCR", "แก้เป็น", "ความมั่นใจ"], rows))
-    out.append({"t": "Header", "c": [1, _attr("index", [], [("epub:type", "index")]), _str_runs("ดัชนีบุคคล")]})
+    out.append({"t": "Header", "c": [1, _attr("index", [], [("epub:type", "index"), ("role", "doc-index")]), _str_runs("ดัชนีบุคคล")]})
     items = []
     for entry in edition.person_index:
         links: list[J] = []
@@ -260,6 +333,7 @@ def _meta(edition: Edition) -> J:
         "source": _meta_str(m.source_description),
         "description": _meta_str(m.source_description),
         "publisher": _meta_str(m.editor),
+        "toc-title": _meta_str("สารบัญ"),
     }
 
 
@@ -268,7 +342,10 @@ A11Y_SUMMARY = ("This edition is text only: the chapter, its notes, glossary, bi
                 "pop-up footnotes with back-links and Thai line-break opportunities.")
 
 
-def write_epub(edition: Edition, target: Path, build_dir: Path, fonts: list[Path], styles: Path) -> None:
+def write_epub(edition: Edition, target: Path, build_dir: Path, fonts: list[Path], styles: Path,
+               page_starts=(), cover: Path | None = None) -> None:
+    """Write the EPUB; with ``page_starts`` from the reading PDF it gets a page-list of the printed
+    pages (and ``pageBreakSource`` names that PDF), with ``cover`` a cover image."""
     import os
 
     import pypandoc
@@ -276,7 +353,7 @@ def write_epub(edition: Edition, target: Path, build_dir: Path, fonts: list[Path
     from .epub_package import Accessibility, finish
     from .pdf import source_date
 
-    doc = build_document(edition)
+    doc = build_document(edition, page_starts)
     json_path = build_dir / "edition.pandoc.json"
     json_path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     # --sandbox: pandoc reads nothing but its input; stylesheet and fonts are added by `finish`.
@@ -292,7 +369,11 @@ def write_epub(edition: Edition, target: Path, build_dir: Path, fonts: list[Path
         else:
             os.environ["SOURCE_DATE_EPOCH"] = previous
     font_data = {f.name: f.read_bytes() for f in fonts}
-    finish(tmp, (styles / "epub.css").read_text(encoding="utf-8"), font_data, Accessibility(summary=A11Y_SUMMARY))
+    features = Accessibility().features + (("pageBreakMarkers", "pageNavigation") if page_starts else ())
+    finish(tmp, (styles / "epub.css").read_text(encoding="utf-8"), font_data,
+           Accessibility(features=features, summary=A11Y_SUMMARY),
+           page_source=edition.metadata.identifier_for("reading") if page_starts else None,
+           cover=cover.read_bytes() if cover else None)
     tmp.replace(target)
 
 

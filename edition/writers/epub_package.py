@@ -8,6 +8,7 @@ fixed timestamps and ``mimetype`` first and stored, so identical inputs give ide
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,8 +36,79 @@ def _opf_path(files: dict[str, bytes]) -> str:
     return rootfile.get("full-path")
 
 
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+EPUB_NS = "http://www.idpf.org/2007/ops"
+LANDMARKS = (  # epub:type of a landmark -> the id the writer gives that part
+    ("bodymatter", "ch3"), ("endnotes", "notes"), ("glossary", "glossary"),
+    ("bibliography", "bibliography"), ("appendix", "corrections"), ("index", "index"),
+)
+LANDMARK_LABELS = {"titlepage": "หน้าชื่อเรื่อง", "toc": "สารบัญ", "bodymatter": "เนื้อเรื่อง",
+                   "endnotes": "หมายเหตุท้ายบท", "glossary": "อภิธานศัพท์", "bibliography": "บรรณานุกรม",
+                   "appendix": "การแก้ไขต้นฉบับ", "index": "ดัชนีบุคคล"}
+
+
+def _ids_by_file(files: dict[str, bytes], base: str) -> dict[str, str]:
+    """id -> href of the content document that holds it (relative to the package document)."""
+    found = {}
+    for name, data in files.items():
+        if name.endswith(".xhtml") and name.startswith(base) and not name.endswith("nav.xhtml"):
+            for m in re.finditer(rb'\sid="([^"]+)"', data):
+                found.setdefault(m.group(1).decode(), name[len(base):])
+    return found
+
+
+def _subset(font: bytes, text: str) -> bytes:
+    """Subset a font to the characters the book uses, keeping every OpenType layout feature
+    (Thai mark placement lives in GPOS/GSUB)."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    ttf = TTFont(io.BytesIO(font), recalcTimestamp=False)  # no build time in the file
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=text)
+    subsetter.subset(ttf)
+    out = io.BytesIO()
+    ttf.save(out)
+    return out.getvalue()
+
+
+def _nav_lists(nav: bytes, ids: dict[str, str], pages: list[tuple[int, str]]) -> bytes:
+    root = etree.fromstring(nav, safe_parser())
+    body = root.find(f"{{{XHTML_NS}}}body")
+    for old in list(body):
+        if old.get(f"{{{EPUB_NS}}}type") in ("landmarks", "page-list"):
+            body.remove(old)
+
+    def nav_list(kind: str, label: str, items: list[tuple[str, str, str | None]]) -> None:
+        nav_el = etree.SubElement(body, f"{{{XHTML_NS}}}nav", id=kind, hidden="hidden")
+        nav_el.set(f"{{{EPUB_NS}}}type", kind)
+        if kind == "page-list":
+            nav_el.set("role", "doc-pagelist")
+        nav_el.set("aria-label", label)
+        ol = etree.SubElement(nav_el, f"{{{XHTML_NS}}}ol")
+        for href, text, etype in items:
+            a = etree.SubElement(etree.SubElement(ol, f"{{{XHTML_NS}}}li"), f"{{{XHTML_NS}}}a", href=href)
+            if etype:
+                a.set(f"{{{EPUB_NS}}}type", etype)
+            a.text = text
+
+    marks = [("text/title_page.xhtml", LANDMARK_LABELS["titlepage"], "titlepage"),
+             ("#toc", LANDMARK_LABELS["toc"], "toc")]
+    marks += [(f"{ids[i]}#{i}", LANDMARK_LABELS[t], t) for t, i in LANDMARKS if i in ids]
+    nav_list("landmarks", "จุดสำคัญ", marks)
+    if pages:
+        nav_list("page-list", "เลขหน้าฉบับพิมพ์", [(href, str(n), None) for n, href in pages])
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
 def finish(path: Path, css: str, fonts: dict[str, bytes], a11y: Accessibility,
-           extra_meta: dict[str, str] | None = None) -> None:
+           extra_meta: dict[str, str] | None = None, page_source: str | None = None,
+           cover: bytes | None = None) -> None:
     with zipfile.ZipFile(path) as z:
         files = {n: z.read(n) for n in z.namelist()}
     opf_name = _opf_path(files)
@@ -44,6 +116,25 @@ def finish(path: Path, css: str, fonts: dict[str, bytes], a11y: Accessibility,
     opf = etree.fromstring(files[opf_name], safe_parser())
     manifest = opf.find(f"{{{OPF_NS}}}manifest")
     metadata = opf.find(f"{{{OPF_NS}}}metadata")
+
+    ids = _ids_by_file(files, base)
+    pages = sorted((int(i[5:]), f"{href}#{i}") for i, href in ids.items() if re.fullmatch(r"page-\d+", i))
+    nav_item = next(i for i in manifest if "nav" in (i.get("properties") or "").split())
+    nav_name = base + nav_item.get("href")
+    nav_dir = nav_item.get("href").rsplit("/", 1)[0] + "/" if "/" in nav_item.get("href") else ""
+    rel = {i: h[len(nav_dir):] if h.startswith(nav_dir) else h for i, h in ids.items()}
+    files[nav_name] = _nav_lists(files[nav_name], rel, [(n, h[len(nav_dir):] if h.startswith(nav_dir) else h)
+                                                         for n, h in pages])
+    for name in [n for n in files if n.endswith(".xhtml")]:
+        # pandoc writes lang=; readers that hyphenate and speak by xml:lang get it too
+        files[name] = re.sub(rb'(<[a-zA-Z][^>]*?\s)lang="([^"]+)"(?![^>]*xml:lang)', rb'\1lang="\2" xml:lang="\2"',
+                             files[name])
+    used = "".join(re.sub(r"<[^>]+>", "", d.decode("utf-8")) for n, d in files.items() if n.endswith(".xhtml"))
+    fonts = {name: _subset(data, used) for name, data in fonts.items()}
+    if cover is not None:
+        files[base + "images/cover.png"] = cover
+        etree.SubElement(manifest, f"{{{OPF_NS}}}item", id="cover-image", href="images/cover.png",
+                         properties="cover-image", **{"media-type": "image/png"})
 
     css_item = next(i for i in manifest if i.get("media-type") == "text/css")
     files[base + css_item.get("href")] = css.encode("utf-8")
@@ -73,6 +164,8 @@ def finish(path: Path, css: str, fonts: dict[str, bytes], a11y: Accessibility,
         add("schema:accessibilitySummary", a11y.summary)
     for prop, value in (extra_meta or {}).items():
         add(prop, value)
+    if page_source and pages:
+        add("pageBreakSource", page_source)
     files[opf_name] = etree.tostring(opf, xml_declaration=True, encoding="UTF-8")
 
     buf = io.BytesIO()

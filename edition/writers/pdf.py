@@ -67,7 +67,7 @@ class PageData:
 
     page_count: int
     person_pages: dict[str, tuple[int, ...]]
-    page_starts: tuple[tuple[int, str, str], ...]  # (page number, paragraph id, first text on the page)
+    page_starts: tuple[tuple[int, str, str], ...]  # (page, id of the paragraph or section, first text)
     footnote_pages: dict[str, tuple[int, int]]  # note id -> (page of the call, page of the body)
     relaxed: tuple[str, ...] = ()  # paragraphs set with widows/orphans 1 to keep a footnote with its call
 
@@ -103,12 +103,14 @@ def _page_data(document) -> PageData:
     call_paragraph: dict[str, str] = {}
     for number, page in enumerate(document.pages, 1):
         first: tuple[str, str] | None = None
-        stack: list[tuple[object, str | None]] = [(page._page_box, None)]
+        stack: list[tuple[object, str | None, str | None]] = [(page._page_box, None, None)]
         while stack:
-            box, para = stack.pop()
+            box, para, anchor = stack.pop()
             element = getattr(box, "element", None)
             if element is not None and isinstance(box, boxes.BlockBox) and element.tag == "p" and element.get("id"):
                 para = element.get("id")
+            if element is not None and isinstance(box, boxes.BlockBox) and element.get("id"):
+                anchor = element.get("id")
             if para and element is not None and isinstance(box, boxes.InlineBox) and element.get("class") == "person":
                 ref = element.get("data-ref")
                 if ref and number not in persons.setdefault(ref, []):
@@ -121,11 +123,15 @@ def _page_data(document) -> PageData:
                         call_paragraph[note] = para
                 elif isinstance(box, boxes.BlockBox):
                     bodies.setdefault(note, number)
-            if first is None and para and isinstance(box, boxes.TextBox) and box.text.strip():
-                first = (para, box.text)
+            if isinstance(box, boxes.TextBox) and (para or anchor) and box.text.strip():
+                # the page's first words, long enough to find the place again in the reading text
+                if first is None:
+                    first = (para or anchor, box.text)
+                elif first[0] == (para or anchor) and len(first[1]) < 40:
+                    first = (first[0], first[1] + box.text)
             children = getattr(box, "children", None)
             if children:
-                stack.extend((child, para) for child in reversed(list(children)))
+                stack.extend((child, para, anchor) for child in reversed(list(children)))
         if first:
             starts.append((number, first[0], first[1]))
     data = PageData(len(document.pages), {k: tuple(sorted(v)) for k, v in persons.items()}, tuple(starts),
