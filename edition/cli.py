@@ -232,6 +232,15 @@ def cmd_preview(args) -> int:
     return 0
 
 
+def cmd_proof(args) -> int:
+    from .proof import write_proof
+
+    with _console().status("making the proof"):
+        target = write_proof(args.root, args.old, args.new)
+    _console().print(f"wrote {target.relative_to(args.root)}", markup=False)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build.py", description="Build and check the annotated edition.")
     parser.add_argument("--root", type=Path, default=ROOT, help="project folder (default: this one)")
@@ -258,6 +267,9 @@ def main(argv: list[str] | None = None) -> int:
     an.add_argument("--id", help="the new annotation's id")
     an.add_argument("--type", default="footnote", choices=("footnote", "endnote", "gloss", "commentary"))
     an.add_argument("--append", help="append the new annotation to this annotation file")
+    pr = sub.add_parser("proof", help="the edition with notes changed since OLD marked, as dist/<name>-proof.pdf")
+    pr.add_argument("old", help="a git revision (or folder) to compare with")
+    pr.add_argument("new", nargs="?", help="must be omitted: the proof is made of the working tree")
     from .diff_cli import add_parser as add_diff_parser, cmd_diff
     add_diff_parser(sub)
     args = parser.parse_args(argv)
@@ -269,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     handlers = {None: cmd_build, "build": cmd_build, "check": cmd_check, "ingest": cmd_ingest,
                 "lint": cmd_lint, "corrections": cmd_corrections, "reanchor": cmd_reanchor,
                 "export-annotations": cmd_export_annotations, "annotate": cmd_annotate,
-                "diff": cmd_diff, "preview": cmd_preview}
+                "diff": cmd_diff, "preview": cmd_preview, "proof": cmd_proof}
     try:
         return handlers[args.command](args)
     except EditionError as exc:

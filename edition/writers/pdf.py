@@ -164,7 +164,8 @@ class LayoutPlan:
     person_pages: dict[str, tuple[int, ...]]
 
 
-def plan_layout(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Path, build_dir: Path) -> LayoutPlan:
+def plan_layout(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Path, build_dir: Path,
+                proof: dict | None = None) -> LayoutPlan:
     """Lay out the edition until every footnote sits on the page of its call.
 
     WeasyPrint can push a footnote to the page after its call when widows/orphans move a line
@@ -173,7 +174,7 @@ def plan_layout(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pa
     The plan is cached by the content of the HTML it was made for, so a rebuild of unchanged
     content lays out only the final PDFs.
     """
-    ctx = PrintContext(edition, config, fonts_dir.resolve().as_uri(), "reading")
+    ctx = PrintContext(edition, config, fonts_dir.resolve().as_uri(), "reading", proof=proof)
     first_html = render_print_html(ctx, root / "styles")
     key = hashlib.sha256(first_html.encode("utf-8")).hexdigest()
     cache = build_dir / "cache" / "layout" / f"{key}.json"
@@ -202,10 +203,11 @@ def plan_layout(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pa
 
 
 def write_pdf(edition: Edition, config: PrintConfig, variant: str, root: Path, fonts_dir: Path,
-              target: Path, build_dir: Path, plan: LayoutPlan | None = None) -> PageData:
+              target: Path, build_dir: Path, plan: LayoutPlan | None = None, proof: dict | None = None) -> PageData:
     """Write ``target`` from the layout plan, with the index's page numbers filled in."""
-    plan = plan or plan_layout(edition, config, root, fonts_dir, build_dir)
-    ctx = PrintContext(edition, config, fonts_dir.resolve().as_uri(), variant, plan.person_pages, plan.relaxed)
+    plan = plan or plan_layout(edition, config, root, fonts_dir, build_dir, proof)
+    ctx = PrintContext(edition, config, fonts_dir.resolve().as_uri(), variant, plan.person_pages, plan.relaxed,
+                       proof)
     final_html = render_print_html(ctx, root / "styles")
     html_path = build_dir / f"print-{variant}.html"
     html_path.write_text(final_html, encoding="utf-8")

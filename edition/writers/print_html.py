@@ -156,6 +156,7 @@ class PrintContext:
     variant: str  # "reading" | "printer"
     index_pages: Mapping[str, tuple[int, ...]] | None = None
     relaxed: frozenset[str] = frozenset()  # paragraphs laid out with widows/orphans 1
+    proof: dict | None = None  # an editor's proof: notes to mark (id -> kind), the OLD revision
 
 
 def render_print_html(ctx: PrintContext, styles: Path) -> str:
@@ -165,12 +166,21 @@ def render_print_html(ctx: PrintContext, styles: Path) -> str:
     def cite(c: Citation) -> Markup:
         return Markup('<a class="cite" href="#bib-{}">{}</a>').format(c.key, bibl_citation_label(edition, c))
 
+    marks = (ctx.proof or {}).get("marks", {})
+
     def note_call(note: Note) -> Markup:
         ann = note.annotation
+        if ann.id in marks:  # a bar in the margin beside the line of the call
+            return Markup('<span class="change-mark" aria-hidden="true">▍</span>') + _note_call(note)
+        return _note_call(note)
+
+    def _note_call(note: Note) -> Markup:
+        ann = note.annotation
+        changed = " changed" if ann.id in marks else ""
         if note.placement == "foot":
             body = wrap_runs(html_inlines(ann.body, edition, cite=cite, text=paragraph_break_control(ann.body, words)))
-            return Markup('<span class="footnote" id="note-{}" data-label="{}">{}</span>').format(
-                ann.id, note.label, body)
+            return Markup('<span class="footnote{}" id="note-{}" data-label="{}">{}</span>').format(
+                changed, ann.id, note.label, body)
         if note.placement == "end":
             return Markup('<a class="noteref" id="call-{0}" href="#note-{0}">{1}</a>').format(ann.id, note.label)
         return Markup('<a class="glossref" id="call-{0}" href="#note-{0}">{1}</a>').format(ann.id, note.label)
@@ -185,7 +195,10 @@ def render_print_html(ctx: PrintContext, styles: Path) -> str:
     return template.render(
         edition=edition, meta=edition.metadata, config=ctx.config, variant=ctx.variant, inl=inl,
         faces=FACES, fonts_url=ctx.fonts_url, endnotes=[n for n in edition.notes if n.placement == "end"],
-        glosses=_glosses(edition), index_pages=ctx.index_pages, relaxed=ctx.relaxed,
+        glosses=_glosses(edition), index_pages=ctx.index_pages, relaxed=ctx.relaxed, proof=ctx.proof,
+        marks=marks, notes_by_id={n.annotation.id: n for n in edition.notes},
+        proof_rows=[(n, marks[n.annotation.id]) for n in sorted(edition.notes, key=lambda n: (n.number == 0, n.number))
+                    if n.annotation.id in marks],
         css=(styles / "print.css").read_text(encoding="utf-8"),
     )
 
