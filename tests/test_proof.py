@@ -16,17 +16,22 @@ def git(root, *args):
                         "GIT_COMMITTER_EMAIL": "t@t", "PATH": "/usr/bin:/bin"})
 
 
+def committed_copy(tmp_path):
+    """A copy of the project in a git repository with one commit, to edit and compare with HEAD."""
+    root = copy_project(tmp_path / "p")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    return root, root / "annotations" / "editorial-notes.yaml"
+
+
 def pdftotext(pdf, first, last):
     return subprocess.run(["pdftotext", "-raw", "-f", str(first), "-l", str(last), str(pdf), "-"],
                           capture_output=True, text=True).stdout
 
 
 def test_proof_lists_and_marks_exactly_the_changed_note(tmp_path):
-    root = copy_project(tmp_path / "p")
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "base")
-    notes = root / "annotations" / "editorial-notes.yaml"
+    root, notes = committed_copy(tmp_path)
     text = notes.read_text(encoding="utf-8")
     item = next(a for a in yaml.safe_load(text)["annotations"] if a["type"] == "footnote" and len(a["body"]) < 400)
     changed, word = item["id"], item["body"].split()[0]
@@ -49,11 +54,7 @@ def test_the_html_diff_reads_in_a_headless_browser(tmp_path):
 
     chromium = shutil.which("chromium")
     assert chromium, "make installs Debian's chromium"
-    root = copy_project(tmp_path / "p")
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "base")
-    notes = root / "annotations" / "editorial-notes.yaml"
+    root, notes = committed_copy(tmp_path)
     text = notes.read_text(encoding="utf-8")
     notes.write_text(text.replace("body: >-\n", "body: >-\n    <script>document.title='x'</script>\n", 1),
                      encoding="utf-8")
