@@ -46,9 +46,9 @@ def main() -> None:
         resolution = timed("anchor and resolve", lambda: resolve(book, config.footnote_max_chars), results)
         edition = resolution.edition
 
-        from edition.thai import segment
         from edition.inlines import reading_text
         from edition.resolve import paragraphs_of
+        from edition.thai import segment
         text = "".join(reading_text(p.inlines) for p in paragraphs_of(edition))
         timed("segment (PyThaiNLP, dictionary load included)", lambda: segment(text, edition.custom_words), results)
 
@@ -62,6 +62,7 @@ def main() -> None:
         timed("rebuild, layout plan cached", full_build, results)
 
         import weasyprint
+
         from edition.writers.pdf import project_fetcher
         html = (root / "build" / "print-reading.html").read_text(encoding="utf-8")
         timed("raw WeasyPrint on the generated HTML (one PDF)", lambda: weasyprint.HTML(

@@ -8,9 +8,9 @@ the threshold, or when two places tie, the annotation is an orphan: reported, ne
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Mapping
 
 import regex
 

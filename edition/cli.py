@@ -47,8 +47,8 @@ def cmd_check(args) -> int:
     from .validate import check
 
     _, _, resolution = load(args.root)
-    from .resolve import read_sources
     from .config import load_book
+    from .resolve import read_sources
     manuscripts = read_sources(load_book(args.root)).manuscripts
     problems = check(resolution, manuscripts, args.root / "build" / "cache")
     from .config import load_book as _load_book
@@ -270,7 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     pr = sub.add_parser("proof", help="the edition with notes changed since OLD marked, as dist/<name>-proof.pdf")
     pr.add_argument("old", help="a git revision (or folder) to compare with")
     pr.add_argument("new", nargs="?", help="must be omitted: the proof is made of the working tree")
-    from .diff_cli import add_parser as add_diff_parser, cmd_diff
+    from .diff_cli import add_parser as add_diff_parser
+    from .diff_cli import cmd_diff
     add_diff_parser(sub)
     args = parser.parse_args(argv)
     args.root = args.root.resolve()

@@ -35,7 +35,7 @@ class PrintConfig:
     footnote_max_chars: int
     trims: dict[str, dict[str, str]]
 
-    def with_trim(self, trim: str) -> "PrintConfig":
+    def with_trim(self, trim: str) -> PrintConfig:
         if trim not in self.trims:
             raise EditionError.at("styles/print.yaml", None, f"unknown trim size '{trim}'",
                                   f"use one of {', '.join(self.trims)} or add it under trims:")

@@ -226,8 +226,13 @@ def _relabel(problems: list[Problem], folder: Path | None, label: str) -> list[P
 def load_snapshot(spec: RevisionSpec, root: Path, workdir: Path) -> Snapshot:
     """Read and resolve one revision."""
     from .config import load_book
-    from .readers.annotations import (BIBLIOGRAPHY_FILE, AnnotationSets, read_annotation_dir, read_annotation_set,
-                                      read_bibliography)
+    from .readers.annotations import (
+        BIBLIOGRAPHY_FILE,
+        AnnotationSets,
+        read_annotation_dir,
+        read_annotation_set,
+        read_bibliography,
+    )
     from .resolve import Sources, read_sources, resolve
 
     temporary = None

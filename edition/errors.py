@@ -39,5 +39,5 @@ class EditionError(Exception):
         super().__init__("\n".join(p.format() for p in self.problems))
 
     @classmethod
-    def at(cls, file: str | Path, line: int | None, message: str, hint: str = "") -> "EditionError":
+    def at(cls, file: str | Path, line: int | None, message: str, hint: str = "") -> EditionError:
         return cls(Problem(str(file), line, message, hint))

@@ -7,13 +7,12 @@ the OCR letters of those scripts appear in `sic` readings in the corrections app
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import EditionError
-
-import os
 
 # EDITION_FONT_DIRS (colon-separated) overrides where the font files are looked for
 FONT_DIRS = tuple(Path(d) for d in os.environ.get("EDITION_FONT_DIRS", "/usr/share/fonts/truetype/noto").split(":"))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from typing import Iterable, Iterator
 
 from .model import AuthorNoteCall, Choice, Citation, Inline, LineBreak, NoteCall, Span, Text
 

@@ -7,8 +7,6 @@ and numbers the notes; writers read the result and never go back to the sources.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
-
 
 # --- inline content ----------------------------------------------------------------------
 
@@ -26,7 +24,7 @@ class Span:
     """
 
     role: str
-    children: tuple["Inline", ...]
+    children: tuple[Inline, ...]
     lang: str | None = None
     ref: str | None = None  # person/place/org id for names, annotation id for a gloss term
     when: str | None = None
@@ -76,7 +74,7 @@ class LineBreak:
     pass
 
 
-Inline = Union[Text, Span, Choice, AuthorNoteCall, NoteCall, Citation, LineBreak]
+Inline = Text | Span | Choice | AuthorNoteCall | NoteCall | Citation | LineBreak
 
 
 # --- blocks ------------------------------------------------------------------------------

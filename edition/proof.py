@@ -7,7 +7,6 @@ marked in the margin, and a first page listing those changes with the pages they
 from __future__ import annotations
 
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 from .diff import AnnotationDiff, compare

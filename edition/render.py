@@ -5,8 +5,8 @@ of inline content that the print writer uses. The EPUB writer maps the same tabl
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import Callable, Iterable
 
 from markupsafe import Markup, escape
 

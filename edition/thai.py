@@ -7,9 +7,9 @@ PyThaiNLP is imported lazily: a no-change rebuild must not pay for loading its d
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Sequence
 
 import regex
 

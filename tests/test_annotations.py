@@ -10,7 +10,7 @@ from lxml import etree
 
 from edition.model import Citation, Span
 from edition.writers.webanno import _plain, annotation_collection
-from tests.conftest import ROOT, pdftotext
+from tests.conftest import pdftotext
 from tests.textmatch import matched_in_order, squeeze
 
 XHTML = "{http://www.w3.org/1999/xhtml}"

@@ -3,7 +3,6 @@ and the previous outputs in dist/ untouched."""
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import subprocess
@@ -11,9 +10,14 @@ import sys
 import time
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from edition.cli import main
 from edition.errors import EditionError
+from edition.readers.annotations import AnnotationSets, parse_body, read_annotation_set
+from edition.xmlsafe import parse_xml
+from edition.yamlfile import load_yaml
 from tests.conftest import ROOT, copy_project
 
 DIST_FILES = ("chapter-03.pdf", "chapter-03-print.pdf", "chapter-03.epub")
@@ -45,7 +49,7 @@ def edit(path, old, new, count=1):
 
 
 def first_line_with(path, needle) -> int:
-    return next(i for i, l in enumerate(path.read_text(encoding="utf-8").split("\n"), 1) if needle in l)
+    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1) if needle in line)
 
 
 MS = "manuscript/chapter-03.xml"
@@ -159,7 +163,7 @@ def test_bad_annotations_are_errors_with_file_and_line(project, capsys, item, me
     code, err = run(project, *command, capsys=capsys)
     assert dist_untouched(project)
     assert code == 1
-    lines = [l for l in err.split("\n") if message in l]
+    lines = [line for line in err.split("\n") if message in line]
     assert lines, err
     assert re.match(r".*annotations/zz-test\.yaml:\d+: error: ", lines[0]), lines[0]
 
@@ -234,13 +238,6 @@ def test_an_interrupted_build_leaves_the_last_good_outputs(project):
     proc.wait()
     assert dist_untouched(project)
 
-
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-from edition.readers.annotations import AnnotationSets, parse_body, read_annotation_set
-from edition.xmlsafe import parse_xml
-from edition.yamlfile import load_yaml
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -124,8 +124,9 @@ def test_metadata_comes_from_the_tei_header_and_tells_the_truth(built, edition):
 
 
 def test_fonts_are_embedded_subset_and_keep_thai_mark_positioning(built):
-    from fontTools.ttLib import TTFont
     import io
+
+    from fontTools.ttLib import TTFont
 
     files = built.epub_files()
     for face in FACES:

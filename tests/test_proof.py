@@ -42,7 +42,7 @@ def test_proof_lists_and_marks_exactly_the_changed_note(tmp_path):
     assert result.returncode == 0, result.stderr
     pdf = root / "dist" / "chapter-03-proof.pdf"
     first = pdftotext(pdf, 1, 1)
-    rows = [l for l in first.split("\n") if re.search(r"[a-z]+-[a-z0-9-]+", l)]
+    rows = [line for line in first.split("\n") if re.search(r"[a-z]+-[a-z0-9-]+", line)]
     assert len(rows) == 1 and changed in rows[0], first
     page = int(rows[0].split()[-1])
     squeezed = "".join(pdftotext(pdf, page, page).split())

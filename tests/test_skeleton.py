@@ -3,7 +3,6 @@ only the edition's fonts embedded, EPUBCheck clean, bad manuscripts rejected wit
 
 from __future__ import annotations
 
-import json
 import re
 
 import pikepdf
@@ -92,7 +91,7 @@ def test_check_names_file_and_line_of_malformed_manuscript(tmp_path):
     root = copy_project(tmp_path / "p")
     ms = root / "manuscript" / "chapter-03.xml"
     lines = ms.read_text(encoding="utf-8").split("\n")
-    target = next(i for i, l in enumerate(lines) if "<p xml:id=" in l)
+    target = next(i for i, line in enumerate(lines) if "<p xml:id=" in line)
     lines[target] = lines[target].replace("</p>", "</q>", 1)
     ms.write_text("\n".join(lines), encoding="utf-8")
     result = run_build(root, "check")

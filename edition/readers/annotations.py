@@ -8,10 +8,11 @@ problem reported by ``check``; it is never passed through to an output.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import regex
 from jsonschema import Draft202012Validator

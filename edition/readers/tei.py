@@ -13,8 +13,20 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import EditionError, Problem
-from ..model import (AuthorNoteCall, Chapter, Choice, Correction, Entity, Inline, LineBreak, Metadata,
-                     Paragraph, Section, Span, Text)
+from ..model import (
+    AuthorNoteCall,
+    Chapter,
+    Choice,
+    Correction,
+    Entity,
+    Inline,
+    LineBreak,
+    Metadata,
+    Paragraph,
+    Section,
+    Span,
+    Text,
+)
 from ..xmlsafe import NS, TEI_NS, XML_NS, parse_xml
 
 XML_ID = f"{{{XML_NS}}}id"

@@ -9,8 +9,21 @@ import unicodedata
 from html import escape
 from typing import Any
 
-from ..diff import (LIST_KEYS, AnnotationDiff, BodyChange, Changed, CitationChange, Entry, FieldChange,
-                    MetadataChange, Placed, Retargeted, SelectorChange, Side, WordOp)
+from ..diff import (
+    LIST_KEYS,
+    AnnotationDiff,
+    BodyChange,
+    Changed,
+    CitationChange,
+    Entry,
+    FieldChange,
+    MetadataChange,
+    Placed,
+    Retargeted,
+    SelectorChange,
+    Side,
+    WordOp,
+)
 
 # --- JSON --------------------------------------------------------------------------------
 

@@ -9,14 +9,14 @@ search still see the plain text. Note numbers come from the model, not from pand
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..fonts import FACES, find_font
 from ..inlines import reading_text, spans_of
-from ..model import (AuthorNoteCall, Choice, Citation, Edition, Inline, LineBreak, Note, NoteCall, Paragraph,
-                     Span, Text)
+from ..model import AuthorNoteCall, Choice, Citation, Edition, Inline, LineBreak, Note, NoteCall, Paragraph, Span, Text
 from ..render import INLINE_RENDITION, bibl_citation_label
 from ..thai import line_breaks_for, thai_sorted, unbreakable_runs
 

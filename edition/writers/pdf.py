@@ -12,7 +12,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -32,7 +32,7 @@ VARIANT_OPTIONS = {
 
 def source_date() -> datetime:
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "1764028800"))  # 2025-11-25 unless set
-    return datetime.fromtimestamp(epoch, tz=timezone.utc)
+    return datetime.fromtimestamp(epoch, tz=UTC)
 
 
 def project_fetcher(root: Path):

@@ -8,9 +8,9 @@ what each part of the edition is. Footnotes are floated to the foot of the page 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
@@ -19,6 +19,7 @@ from ..config import PrintConfig
 from ..fonts import FACES
 from ..model import Citation, Edition, Note
 from ..render import bibl_citation_label, html_inlines
+
 
 def environment(styles: Path) -> Environment:
     return Environment(loader=FileSystemLoader(str(styles / "templates")), autoescape=select_autoescape(
@@ -139,9 +140,7 @@ def wrap_runs(html: str) -> Markup:
 
 
 def paragraph_break_control(inlines, words: Iterable[str]) -> BreakControl:
-    from ..inlines import reading_text, spans_of
-
-    from ..inlines import node_boundaries
+    from ..inlines import node_boundaries, reading_text, spans_of
 
     protected = [(a, b) for role in ("persName", "placeName", "orgName", "title")
                  for a, b, _ in spans_of(inlines, role)]

@@ -17,7 +17,7 @@ loudly if an upgrade removes the seam.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import pydyf
 
@@ -85,7 +85,7 @@ def nowrap_runs(text: str, allowed: set[int], boundaries: Iterable[int] = ()) ->
         # alone, and the runs themselves become boxes, so ask again for every piece
         cuts = sorted(edges | {x for run in runs for x in run} | {0, len(text)})
         pieces = set()
-        for a, b in zip(cuts, cuts[1:]):
+        for a, b in zip(cuts, cuts[1:], strict=False):
             pieces |= {a + i for i in pango_breaks(text[a:b])} if b - a > 1 else set()
         if pieces <= candidates and runs:
             break
