@@ -186,3 +186,12 @@ def test_preview_writes_page_pictures(built):
     assert result.returncode == 0, result.stderr
     pngs = sorted((built.root / "build" / "preview").glob("page-*.png"))
     assert len(pngs) == 2 and all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
+
+
+def test_blank_pages_carry_no_running_head_or_folio(built):
+    pages = json.loads((built.root / "dist" / "chapter-03.pages.json").read_text())
+    with_content = {page for page, _, _ in pages["page_starts"]}
+    blank = [n for n in range(1, pages["page_count"] + 1) if n not in with_content]
+    assert blank  # chapters and back matter open on a recto, so some versos are left blank
+    for number in blank:
+        assert _page_text(built.pdf, number).strip() == "", number
