@@ -102,23 +102,3 @@ def _insert(nodes: tuple[Inline, ...], offset: int, new: Inline) -> tuple[tuple[
             out.extend(nodes[i + 1:])
         return tuple(out), True
     return tuple(out), False
-
-
-def note_calls(inlines: Iterable[Inline]) -> list[str]:
-    out: list[str] = []
-    for node in inlines:
-        if isinstance(node, NoteCall):
-            out.append(node.note_id)
-        elif isinstance(node, Span):
-            out.extend(note_calls(node.children))
-    return out
-
-
-def author_calls(inlines: Iterable[Inline]) -> list[str]:
-    out: list[str] = []
-    for node in inlines:
-        if isinstance(node, AuthorNoteCall):
-            out.append(node.number)
-        elif isinstance(node, Span):
-            out.extend(author_calls(node.children))
-    return out

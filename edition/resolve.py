@@ -171,10 +171,6 @@ def paragraphs_of(edition: Edition) -> list[Paragraph]:
     return [p for c in edition.chapters for s in c.sections for p in s.paragraphs]
 
 
-def sections_of(edition: Edition) -> list[Section]:
-    return [s for c in edition.chapters for s in c.sections]
-
-
 def load_edition(root: Path, footnote_max_chars: int = 600) -> Resolution:
     from .config import load_book
     return resolve(read_sources(load_book(root)), footnote_max_chars)
