@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
-from .model import AuthorNoteCall, Choice, Citation, Inline, LineBreak, NoteCall, Span, Text
+from .model import Choice, Citation, Inline, LineBreak, Span, Text
 
 
 def reading_text(inlines: Iterable[Inline]) -> str:

@@ -14,7 +14,7 @@ from .anchoring import AnchorResult, anchor
 from .config import Book
 from .errors import EditionError, Problem
 from .inlines import insert_at, reading_text, spans_of
-from .model import Annotation, Chapter, Edition, Entity, IndexEntry, Note, NoteCall, Paragraph, Section
+from .model import Annotation, Chapter, Edition, Entity, IndexEntry, Note, NoteCall, Paragraph
 from .readers.annotations import AnnotationSets, read_annotation_dir
 from .readers.tei import Manuscript, read_manuscript
 from .thai import thai_number, thai_sorted
