@@ -246,8 +246,11 @@ def build_document(edition: Edition, page_starts=()) -> J:
             ctx.footnotes.clear()
     back = _back_matter(ctx)
     for i, block in reversed(list(enumerate(back))):
-        if block["t"] == "Header" and block["c"][0] == 1 and block["c"][1][0] in before:
-            back[i:i] = page_marker(block["c"][1][0])
+        # a page that opens a back-matter part or starts with an endnote or a bibliography entry
+        if block["t"] in ("Header", "Div"):
+            ident = block["c"][1][0] if block["t"] == "Header" else block["c"][0][0]
+            if ident in before:
+                back[i:i] = page_marker(ident)
     blocks.extend(back)
     return {"pandoc-api-version": PANDOC_API, "meta": _meta(edition), "blocks": blocks}
 
