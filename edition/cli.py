@@ -98,6 +98,7 @@ def cmd_lint(args) -> int:
 def cmd_corrections(args) -> int:
     from rich.table import Table
 
+    from .model import shown
     from .pipeline import load
 
     _, _, resolution = load(args.root)
@@ -107,13 +108,13 @@ def cmd_corrections(args) -> int:
     if args.format == "tsv":
         print("id\tparagraph\tsic\tcorr\tcert")
         for c in corrections:
-            print(f"{c.id}\t{c.paragraph}\t{c.original}\t{c.reading}\t{c.cert}")
+            print(f"{c.id}\t{c.paragraph}\t{shown(c.original)}\t{shown(c.reading)}\t{c.cert}")
         return 0
     table = Table(title=f"{len(corrections)} editorial corrections")
     for col in ("id", "paragraph", "sic", "corr", "cert"):
         table.add_column(col)
     for c in corrections:
-        table.add_row(c.id, c.paragraph, c.original, c.reading, c.cert)
+        table.add_row(c.id, c.paragraph, shown(c.original), shown(c.reading), c.cert)
     from rich.console import Console
     Console().print(table)
     return 0
@@ -128,6 +129,10 @@ def cmd_reanchor(args) -> int:
         raise EditionError(resolution.problems)
     found = proposals(resolution)
     console = _console()
+    lost = [p for p in resolution.problems if p.severity == "error" and " is orphan" in p.message
+            or " is ambiguous" in p.message]
+    for p in lost:
+        console.print(p.format(args.root), markup=False, style="red")
     for p in found:
         console.print(f"{p.annotation.file}:{p.annotation.line}: {p.annotation.id}: {p.status} "
                       f"'{p.annotation.selector.exact}' -> '{p.exact}'", markup=False)
@@ -136,8 +141,11 @@ def cmd_reanchor(args) -> int:
         console.print(f"wrote {len(found)} re-anchored selectors")
     elif found:
         console.print(f"{len(found)} re-anchorings proposed; run with --write to accept them")
-    else:
+    elif not lost:
         console.print("every annotation is anchored exactly")
+    if lost:
+        console.print(f"{len(lost)} annotations cannot be re-anchored: fix their selectors by hand")
+        return 1
     return 0
 
 
@@ -219,6 +227,13 @@ def cmd_preview(args) -> int:
     if not m:
         raise EditionError.at("--pages", None, f"not a page range: {args.pages}", "write 5 or 1-4")
     first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+    import pikepdf
+
+    with pikepdf.open(pdf) as doc:
+        count = len(doc.pages)
+    if first < 1 or last < first or last > count:
+        raise EditionError.at("--pages", None, f"no pages {args.pages}: the PDF has {count} pages",
+                              "give a page or a range within the PDF, e.g. 1-4")
     if shutil.which("pdftoppm") is None:
         raise EditionError.at("pdftoppm", None, "pdftoppm is not installed", "apt-get install poppler-utils")
     out = args.root / "build" / "preview"
@@ -288,6 +303,10 @@ def main(argv: list[str] | None = None) -> int:
     except EditionError as exc:
         _report(exc.problems, args.root)
         return 1
+    except BrokenPipeError:  # the reader of our output went away (| head): not an error
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         _console().print("interrupted: dist/ is unchanged")
         return 130

@@ -44,6 +44,14 @@ class Correction:
     line: int  # line in the manuscript file
 
 
+def shown(text: str) -> str:
+    """A reading as the apparatus shows it: a lone space as (ช่องว่าง), nothing as (ลบ).
+    (Words, not a symbol such as ␣, which the edition's fonts do not have.)"""
+    if text == "":
+        return "(ลบ)"
+    return "(ช่องว่าง)" if not text.strip() else text
+
+
 @dataclass(frozen=True)
 class Choice:
     correction: Correction
@@ -206,6 +214,12 @@ class Metadata:
 class IndexEntry:
     entity: Entity
     paragraphs: tuple[str, ...]
+
+    @property
+    def heading(self) -> str:
+        """The index headword: the surname first ("ออร์เวล, จอร์จ"), as readers look names up."""
+        given, _, surname = self.entity.name.rpartition(" ")
+        return f"{surname}, {given}" if given else surname
 
 
 @dataclass(frozen=True)

@@ -82,8 +82,8 @@ def resolve(sources: Sources, footnote_max_chars: int = 600) -> Resolution:
         anchors[ann.id] = result
         if result.anchor is None:
             problems.append(Problem(ann.file, ann.line, f"annotation '{ann.id}' is {result.status}: {result.detail}",
-                                    "fix target.exact/prefix/suffix to quote the corrected reading, "
-                                    "or accept a re-anchoring with `build.py reanchor --write`"))
+                                    "quote the corrected reading in target.exact (and prefix/suffix); "
+                                    "`build.py annotate \"words\"` prints a selector for a quote"))
             continue
         if result.status in ("fuzzy", "moved"):
             problems.append(Problem(ann.file, ann.line,
@@ -164,7 +164,7 @@ def _person_index(chapter: Chapter, entities: tuple[Entity, ...]) -> tuple[Index
                         found[span.ref].append(p.id)
     by_id = {e.id: e for e in entities if e.kind == "person"}
     entries = [IndexEntry(by_id[i], tuple(pids)) for i, pids in found.items() if i in by_id]
-    return tuple(thai_sorted(entries, key=lambda e: e.entity.name))
+    return tuple(thai_sorted(entries, key=lambda e: e.heading))
 
 
 def paragraphs_of(edition: Edition) -> list[Paragraph]:

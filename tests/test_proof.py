@@ -46,7 +46,9 @@ def test_proof_lists_and_marks_exactly_the_changed_note(tmp_path):
     assert len(rows) == 1 and changed in rows[0], first
     page = int(rows[0].split()[-1])
     squeezed = "".join(pdftotext(pdf, page, page).split())
-    assert "▍" in squeezed and "ตรวจแก้" + word in squeezed
+    assert "‖" in squeezed and "ตรวจแก้" + word in squeezed
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+    assert "DejaVu" not in fonts  # the change bar is a glyph of the edition's own fonts
 
 
 def test_the_html_diff_reads_in_a_headless_browser(tmp_path):

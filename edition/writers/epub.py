@@ -16,7 +16,20 @@ from typing import Any
 
 from ..fonts import FACES, find_font
 from ..inlines import reading_text, spans_of
-from ..model import AuthorNoteCall, Choice, Citation, Edition, Inline, LineBreak, Note, NoteCall, Paragraph, Span, Text
+from ..model import (
+    AuthorNoteCall,
+    Choice,
+    Citation,
+    Edition,
+    Inline,
+    LineBreak,
+    Note,
+    NoteCall,
+    Paragraph,
+    Span,
+    Text,
+    shown,
+)
 from ..render import INLINE_RENDITION, bibl_citation_label
 from ..thai import line_breaks_for, thai_sorted, unbreakable_runs
 
@@ -198,16 +211,20 @@ def page_offsets(edition: Edition, page_starts) -> tuple[dict[str, dict[int, int
     return in_paragraph, before
 
 
-def paragraph_breaks(paragraph: Paragraph, custom_words: Iterable[str]) -> list[int]:
-    """The shared break offsets of a paragraph's reading text (names protected)."""
-    text = reading_text(paragraph.inlines)
-    protected = [(a, b) for role in ("persName", "placeName", "orgName")
-                 for a, b, _ in spans_of(paragraph.inlines, role)]
+def inline_breaks(inlines, custom_words: Iterable[str]) -> list[int]:
+    """The shared break offsets of inline content's reading text (encoded names kept whole)."""
+    text = reading_text(inlines)
+    protected = [(a, b) for role in ("persName", "placeName", "orgName", "title")
+                 for a, b, _ in spans_of(inlines, role)]
     return line_breaks_for(text, protected, custom_words)
 
 
+def paragraph_breaks(paragraph: Paragraph, custom_words: Iterable[str]) -> list[int]:
+    return inline_breaks(paragraph.inlines, custom_words)
+
+
 def _note_body(ctx: _Ctx, note: Note) -> list[J]:
-    writer = _InlineWriter(ctx, set())
+    writer = _InlineWriter(ctx, set(inline_breaks(note.annotation.body, ctx.edition.custom_words)))
     ident = note.annotation.id
     back = {"t": "Link", "c": [_attr(classes=["backlink"], kv=[("role", "doc-backlink")]),
                                [{"t": "Str", "c": note.label}], [f"#call-{ident}", ""]]}
@@ -226,9 +243,11 @@ def build_document(edition: Edition, page_starts=()) -> J:
         return []
 
     for chapter in edition.chapters:
-        blocks.extend(page_marker(chapter.id))
+        # markers follow a level-1 heading: pandoc starts a new file at each, so one placed before
+        # it would end the previous file (or open an empty one)
         blocks.append({"t": "Header", "c": [1, _attr(chapter.id, ["chapter"]),
                                            _str_runs(f"{chapter.number} {chapter.title}".strip())]})
+        blocks.extend(page_marker(chapter.id))
         for section in chapter.sections:
             blocks.extend(page_marker(section.id))
             if section.head:
@@ -250,7 +269,8 @@ def build_document(edition: Edition, page_starts=()) -> J:
         if block["t"] in ("Header", "Div"):
             ident = block["c"][1][0] if block["t"] == "Header" else block["c"][0][0]
             if ident in before:
-                back[i:i] = page_marker(ident)
+                at = i + 1 if block["t"] == "Header" else i
+                back[at:at] = page_marker(ident)
     blocks.extend(back)
     return {"pandoc-api-version": PANDOC_API, "meta": _meta(edition), "blocks": blocks}
 
@@ -273,7 +293,8 @@ def _back_matter(ctx: _Ctx) -> list[J]:
         items = []
         for note in glosses:
             term = [{"t": "Span", "c": [_attr(f"note-{note.annotation.id}"), _str_runs(note.annotation.term)]}]
-            body = _InlineWriter(ctx, set()).inlines(note.annotation.body)
+            body = _InlineWriter(ctx, set(inline_breaks(note.annotation.body, ctx.edition.custom_words))).inlines(
+                note.annotation.body)
             items.append([term, [[{"t": "Plain", "c": body}]]])
         out.append({"t": "DefinitionList", "c": items})
     if edition.bibliography:
@@ -289,7 +310,8 @@ def _back_matter(ctx: _Ctx) -> list[J]:
     rows = []
     for c in edition.corrections:
         rows.append([_str_runs(c.id), [{"t": "Link", "c": [_attr(), _str_runs(c.paragraph), [f"#{c.paragraph}", ""]]}],
-                     [{"t": "Span", "c": [_attr(classes=["sic"]), _str_runs(c.original)]}], _str_runs(c.reading),
+                     [{"t": "Span", "c": [_attr(classes=["sic"]), [{"t": "Str", "c": shown(c.original)}]]}],
+                     [{"t": "Str", "c": shown(c.reading)}],
                      _str_runs(c.cert)])
     out.append(_table(["รหัส", "ย่อหน้า", "ต้นฉบับ OCR", "แก้เป็น", "ความมั่นใจ"], rows))
     out.append({"t": "Header", "c": [1, _attr("index", [], [("epub:type", "index"), ("role", "doc-index")]), _str_runs("ดัชนีบุคคล")]})
@@ -300,7 +322,7 @@ def _back_matter(ctx: _Ctx) -> list[J]:
             if i:
                 links.extend([{"t": "Str", "c": ","}, {"t": "Space"}])
             links.append({"t": "Link", "c": [_attr(), _str_runs(pid), [f"#{pid}", ""]]})
-        name = _str_runs(entry.entity.name) + ([{"t": "Space"}, {"t": "Span", "c": [
+        name = _str_runs(entry.heading) + ([{"t": "Space"}, {"t": "Span", "c": [
             _attr(kv=[("lang", "en")]), _str_runs(f"({entry.entity.latin})")]}] if entry.entity.latin else [])
         items.append([{"t": "Plain", "c": name + [{"t": "Space"}] + links}])
     out.append({"t": "BulletList", "c": items})

@@ -18,6 +18,7 @@ from lxml import etree
 from ..xmlsafe import safe_parser
 
 OPF_NS = "http://www.idpf.org/2007/opf"
+DC_NS = "http://purl.org/dc/elements/1.1/"
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 
 
@@ -125,7 +126,9 @@ def finish(path: Path, css: str, fonts: dict[str, bytes], a11y: Accessibility,
     rel = {i: h[len(nav_dir):] if h.startswith(nav_dir) else h for i, h in ids.items()}
     files[nav_name] = _nav_lists(files[nav_name], rel, [(n, h[len(nav_dir):] if h.startswith(nav_dir) else h)
                                                          for n, h in pages])
+    book_title = (metadata.findtext("{http://purl.org/dc/elements/1.1/}title") or "").encode()
     for name in [n for n in files if n.endswith(".xhtml")]:
+        files[name] = re.sub(rb"<title>ch\d+\.xhtml</title>", b"<title>" + book_title + b"</title>", files[name])
         # pandoc writes lang=; readers that hyphenate and speak by xml:lang get it too
         files[name] = re.sub(rb'(<[a-zA-Z][^>]*?\s)lang="([^"]+)"(?![^>]*xml:lang)', rb'\1lang="\2" xml:lang="\2"',
                              files[name])

@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from ..config import PrintConfig
 from ..fonts import FACES
-from ..model import Citation, Edition, Note
+from ..model import Citation, Edition, Note, shown
 from ..render import bibl_citation_label, html_inlines
 
 
@@ -170,7 +170,7 @@ def render_print_html(ctx: PrintContext, styles: Path) -> str:
     def note_call(note: Note) -> Markup:
         ann = note.annotation
         if ann.id in marks:  # a bar in the margin beside the line of the call
-            return Markup('<span class="change-mark" aria-hidden="true">▍</span>') + _note_call(note)
+            return Markup('<span class="change-mark" aria-hidden="true">‖</span>') + _note_call(note)
         return _note_call(note)
 
     def _note_call(note: Note) -> Markup:
@@ -195,7 +195,7 @@ def render_print_html(ctx: PrintContext, styles: Path) -> str:
         edition=edition, meta=edition.metadata, config=ctx.config, variant=ctx.variant, inl=inl,
         faces=FACES, fonts_url=ctx.fonts_url, endnotes=[n for n in edition.notes if n.placement == "end"],
         glosses=_glosses(edition), index_pages=ctx.index_pages, relaxed=ctx.relaxed, proof=ctx.proof,
-        marks=marks, notes_by_id={n.annotation.id: n for n in edition.notes},
+        marks=marks, notes_by_id={n.annotation.id: n for n in edition.notes}, shown=shown,
         proof_rows=[(n, marks[n.annotation.id]) for n in sorted(edition.notes, key=lambda n: (n.number == 0, n.number))
                     if n.annotation.id in marks],
         css=(styles / "print.css").read_text(encoding="utf-8"),

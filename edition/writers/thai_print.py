@@ -107,8 +107,6 @@ def _runs(text: str, allowed: set[int], candidates: set[int]) -> list[tuple[int,
     for i in bad:
         k = bisect.bisect_left(bounds, i)
         start, end = bounds[k - 1], bounds[k] if bounds[k] != i else bounds[k + 1]
-        while start > 0 and text[start - 1] == " " and start - 1 not in allowed:
-            start -= 1
         if runs and start < runs[-1][1]:  # overlapping (adjacent runs never break apart anyway)
             if end - runs[-1][0] <= MAX_RUN:
                 runs[-1] = (runs[-1][0], max(runs[-1][1], end))
