@@ -43,18 +43,15 @@ def cmd_build(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .pipeline import load
-    from .validate import check
+    from .config import load_book, load_print_config
+    from .resolve import read_sources, resolve
+    from .validate import check, epub_problems
 
-    _, _, resolution = load(args.root)
-    from .config import load_book
-    from .resolve import read_sources
-    manuscripts = read_sources(load_book(args.root)).manuscripts
-    problems = check(resolution, manuscripts, args.root / "build" / "cache")
-    from .config import load_book as _load_book
-    from .validate import epub_problems
-
-    epub = args.root / "dist" / f"{_load_book(args.root).name}.epub"
+    book = load_book(args.root)
+    sources = read_sources(book)  # read once: the resolver and the schema checks share it
+    resolution = resolve(sources, load_print_config(args.root).footnote_max_chars)
+    problems = check(resolution, sources.manuscripts, args.root / "build" / "cache")
+    epub = args.root / "dist" / f"{book.name}.epub"
     if epub.exists():  # the built EPUB, if there is one: EPUBCheck and Ace
         problems += epub_problems(epub, args.root / "build" / "cache")
     _report(problems, args.root)
@@ -129,8 +126,8 @@ def cmd_reanchor(args) -> int:
         raise EditionError(resolution.problems)
     found = proposals(resolution)
     console = _console()
-    lost = [p for p in resolution.problems if p.severity == "error" and " is orphan" in p.message
-            or " is ambiguous" in p.message]
+    lost = [p for p in resolution.problems
+            if p.severity == "error" and (" is orphan" in p.message or " is ambiguous" in p.message)]
     for p in lost:
         console.print(p.format(args.root), markup=False, style="red")
     for p in found:
