@@ -31,12 +31,15 @@ def cmd_build(args) -> int:
     console = _console()
     formats = tuple(args.only.split(",")) if args.only else ("pdf", "print", "epub")
     with console.status("building") as status:
-        result = build(args.root, trim=args.trim, progress=lambda s: status.update(s), formats=formats)
+        result = build(args.root, trim=args.trim, progress=lambda s: status.update(s), formats=formats,
+                       justify=args.justify)
     if result.up_to_date:
         console.print("dist/ is up to date (nothing changed since the last build)")
         return 0
     for out in result.outputs:
         console.print(f"wrote {out.relative_to(args.root)}", markup=False)
+    for line in result.notes:
+        console.print(line, markup=False)
     if result.warnings:
         console.print(f"{len(result.warnings)} warnings (run `python build.py check` to list them)")
     return 0
@@ -260,6 +263,11 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("build", help="build dist/: the PDFs and the EPUB (the default)")
     b.add_argument("--trim", help="trim size from styles/print.yaml (A5, B5, 6x9in)")
     b.add_argument("--only", help="comma-separated outputs to build: pdf, print, epub (default: all)")
+    setting = b.add_mutually_exclusive_group()
+    setting.add_argument("--justify", dest="justify", action="store_const", const=True,
+                         help="set the PDFs justified (paragraph-wide line breaking, edition/writers/justify.py)")
+    setting.add_argument("--ragged", dest="justify", action="store_const", const=False,
+                         help="set the PDFs ragged right")
     pv = sub.add_parser("preview", help="write PNG previews of pages of the reading PDF")
     pv.add_argument("--pages", default="1-4", help="a page or a range, e.g. 5 or 1-4 (default 1-4)")
     pv.add_argument("--dpi", type=int, default=100)
@@ -291,6 +299,8 @@ def main(argv: list[str] | None = None) -> int:
         args.trim = None
     if not hasattr(args, "only"):
         args.only = None
+    if not hasattr(args, "justify"):
+        args.justify = None
     handlers = {None: cmd_build, "build": cmd_build, "check": cmd_check, "ingest": cmd_ingest,
                 "lint": cmd_lint, "corrections": cmd_corrections, "reanchor": cmd_reanchor,
                 "export-annotations": cmd_export_annotations, "annotate": cmd_annotate,

@@ -6,6 +6,7 @@ dist/ as it was.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -28,15 +29,17 @@ class BuildResult:
     outputs: tuple[Path, ...]
     warnings: tuple[Problem, ...]
     up_to_date: bool = False
+    notes: tuple[str, ...] = ()  # what the build reports besides warnings (e.g. loose justified lines)
 
 
 PACKAGE = Path(__file__).resolve().parent
 
 
-def input_digest(root: Path, book: Book, trim: str | None, formats: tuple[str, ...]) -> str:
+def input_digest(root: Path, book: Book, trim: str | None, formats: tuple[str, ...],
+                 justify: bool | None = None) -> str:
     """A hash of everything an output depends on: sources, styles, configuration, the code and
     the pinned packages. Equal digests mean a rebuild would write the same bytes."""
-    h = hashlib.sha256(json.dumps([trim, sorted(formats), os.environ.get("SOURCE_DATE_EPOCH")]).encode())
+    h = hashlib.sha256(json.dumps([trim, sorted(formats), justify, os.environ.get("SOURCE_DATE_EPOCH")]).encode())
     files = [root / "book.yaml", *book.chapters, *(p for p in sorted(book.annotations.rglob("*")) if p.is_file()),
              *(p for p in sorted((root / "styles").rglob("*")) if p.is_file()),
              *(p for p in sorted(PACKAGE.rglob("*.py"))), PACKAGE.parent / "requirements.lock",
@@ -101,13 +104,14 @@ def swap_into(staging: Path, dist: Path) -> None:
 
 
 def build(root: Path, trim: str | None = None, progress: Progress = lambda s: None,
-          formats: tuple[str, ...] = ("pdf", "print", "epub")) -> BuildResult:
+          formats: tuple[str, ...] = ("pdf", "print", "epub"), justify: bool | None = None) -> BuildResult:
+    """Build every output in ``formats``; ``justify`` overrides styles/print.yaml's setting."""
     from .fonts import stage_fonts, stage_profiles
     from .writers.epub import font_files, write_epub
     from .writers.pdf import plan_layout, write_pdf
 
     book = load_book(root)
-    digest = input_digest(root, book, trim, formats)
+    digest = input_digest(root, book, trim, formats, justify)
     manifest = root / "dist" / ".build-manifest.json"
     if manifest.exists():
         previous = json.loads(manifest.read_text(encoding="utf-8"))
@@ -117,6 +121,9 @@ def build(root: Path, trim: str | None = None, progress: Progress = lambda s: No
             return BuildResult(outputs, (), up_to_date=True)
     progress("reading sources")
     book, config, resolution = load(root, trim)
+    if justify is not None:
+        config = dataclasses.replace(config, justify=justify)
+    notes: list[str] = []
     resolution.problems.extend(edition_schema_problems(book))
     edition = require_edition(resolution)
     build_dir = root / "build"
@@ -138,6 +145,9 @@ def build(root: Path, trim: str | None = None, progress: Progress = lambda s: No
             target = staging / f"{book.name}.pdf"
             pages = write_pdf(edition, config, "reading", root, fonts_dir, target, build_dir, plan)
             (staging / f"{book.name}.pages.json").write_text(pages.to_json(), encoding="utf-8")
+            if pages.justified:
+                notes.append(f"justified {pages.justified['lines']} lines; {pages.justified['loose']} set loose "
+                             "(wider gaps than the limits in the README)")
             outputs.append(target)
         if "print" in formats:
             progress("writing the printer's PDF")
@@ -166,4 +176,4 @@ def build(root: Path, trim: str | None = None, progress: Progress = lambda s: No
         shutil.rmtree(staging, ignore_errors=True)
         raise
     warnings = tuple(p for p in resolution.problems if p.severity != "error")
-    return BuildResult(tuple(root / "dist" / o.name for o in outputs), warnings)
+    return BuildResult(tuple(root / "dist" / o.name for o in outputs), warnings, notes=tuple(notes))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -51,6 +52,20 @@ def built(tmp_path_factory) -> Built:
     assert result.returncode == 0, result.stderr
     dist = root / "dist"
     return Built(root, dist / "chapter-03.pdf", dist / "chapter-03-print.pdf", dist / "chapter-03.epub")
+
+
+@pytest.fixture(scope="session")
+def trim_pdfs(built, tmp_path_factory):
+    """The reading PDF at A5 (the session build), B5 and 6x9 in, and A5 set justified."""
+    pdfs = {"A5": built.pdf}
+    for trim, extra in (("B5", ()), ("6x9in", ()), ("A5-justified", ("--justify",))):
+        root = copy_project(tmp_path_factory.mktemp(f"trim-{trim}"))
+        result = run_build(root, "build", "--trim", trim.removesuffix("-justified"), "--only", "pdf", *extra)
+        assert result.returncode == 0, result.stderr
+        pdfs[trim] = root / "dist" / "chapter-03.pdf"
+        if extra:
+            assert re.search(r"justified \d+ lines; \d+ set loose", result.stdout + result.stderr), result.stderr
+    return pdfs
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from edition.inlines import reading_text, spans_of
 from edition.resolve import paragraphs_of
 from edition.thai import NO_BREAK_AFTER, NO_BREAK_BEFORE, break_opportunities
 from edition.writers.webanno import _plain
-from tests.conftest import ROOT, copy_project, run_build
+from tests.conftest import ROOT, run_build
 from tests.pdftext import MARKERS, align, areas
 
 MM = Decimal(72) / Decimal("25.4")
@@ -33,21 +33,9 @@ def _margins(trim="A5"):
     return pt(cfg.margins["top"]), pt(cfg.margins["bottom"])
 
 
-@pytest.fixture(scope="session")
-def trim_pdfs(built, tmp_path_factory):
-    """The reading PDF at A5 (the session build), B5 and 6x9 in."""
-    pdfs = {"A5": built.pdf}
-    for trim in ("B5", "6x9in"):
-        root = copy_project(tmp_path_factory.mktemp(f"trim-{trim}"))
-        result = run_build(root, "build", "--trim", trim, "--only", "pdf")
-        assert result.returncode == 0, result.stderr
-        pdfs[trim] = root / "dist" / "chapter-03.pdf"
-    return pdfs
-
-
-@pytest.mark.parametrize("trim", ["A5", "B5", "6x9in"])
+@pytest.mark.parametrize("trim", ["A5", "B5", "6x9in", "A5-justified"])
 def test_text_layer_is_exact_and_lines_break_only_where_thai_allows(trim_pdfs, edition, trim):
-    main, _ = areas(trim_pdfs[trim], *_margins(trim))
+    main, _ = areas(trim_pdfs[trim], *_margins(trim.removesuffix("-justified")))
     problems = []
     breaks = 0
     for p in paragraphs_of(edition):

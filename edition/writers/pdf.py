@@ -70,6 +70,7 @@ class PageData:
     page_starts: tuple[tuple[int, str, str], ...]  # (page, id of the paragraph or section, first text)
     footnote_pages: dict[str, tuple[int, int]]  # note id -> (page of the call, page of the body)
     relaxed: tuple[str, ...] = ()  # paragraphs set with widows/orphans 1 to keep a footnote with its call
+    justified: dict[str, int] | None = None  # justified lines, loose lines (see justify.py)
 
     def misplaced_footnotes(self) -> dict[str, tuple[int, int]]:
         return {k: v for k, v in self.footnote_pages.items() if v[0] != v[1]}
@@ -77,7 +78,7 @@ class PageData:
     def to_json(self) -> str:
         return json.dumps({"page_count": self.page_count, "person_pages": self.person_pages,
                            "page_starts": self.page_starts, "footnote_pages": self.footnote_pages,
-                           "relaxed_paragraphs": self.relaxed}, ensure_ascii=False, indent=1)
+                           "relaxed_paragraphs": self.relaxed, "justified_lines": self.justified}, ensure_ascii=False, indent=1)
 
 
 def _render(html: str, root: Path, base: Path):
@@ -91,6 +92,16 @@ def _render(html: str, root: Path, base: Path):
                                     "the project is fetched", "put the resource inside the project")
                             for url in dict.fromkeys(fetcher.refused)])
     return document
+
+
+def _justify(html: str, config: PrintConfig, root: Path, build_dir: Path):
+    """The HTML with the justifier's line breaks written in (or as it is, when set ragged)."""
+    if not config.justify:
+        return html, None
+    from .justify import impose_breaks
+
+    justification = impose_breaks(html, build_dir / "cache" / "justify", lambda h: _render(h, root, build_dir))
+    return justification.html, justification
 
 
 def _page_data(document) -> PageData:
@@ -181,7 +192,7 @@ def plan_layout(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pa
     if cache.exists():
         data = json.loads(cache.read_text(encoding="utf-8"))
         return LayoutPlan(frozenset(data["relaxed"]), {k: tuple(v) for k, v in data["person_pages"].items()})
-    html = first_html
+    html, _ = _justify(first_html, config, root, build_dir)
     for _ in range(MAX_RELAXATIONS):
         data, call_paragraph = _page_data(_render(html, root, build_dir))
         misplaced = data.misplaced_footnotes()
@@ -193,7 +204,7 @@ def plan_layout(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pa
         if relax <= ctx.relaxed:
             break
         ctx = replace(ctx, relaxed=ctx.relaxed | relax)
-        html = render_print_html(ctx, root / "styles")
+        html, _ = _justify(render_print_html(ctx, root / "styles"), config, root, build_dir)
     plan = LayoutPlan(frozenset(ctx.relaxed), data.person_pages)
     cache.parent.mkdir(parents=True, exist_ok=True)
     tmp = cache.with_suffix(".tmp")
@@ -208,10 +219,13 @@ def write_pdf(edition: Edition, config: PrintConfig, variant: str, root: Path, f
     plan = plan or plan_layout(edition, config, root, fonts_dir, build_dir, proof)
     ctx = PrintContext(edition, config, fonts_dir.resolve().as_uri(), variant, plan.person_pages, plan.relaxed,
                        proof)
-    final_html = render_print_html(ctx, root / "styles")
+    final_html, justification = _justify(render_print_html(ctx, root / "styles"), config, root, build_dir)
     html_path = build_dir / f"print-{variant}.html"
     html_path.write_text(final_html, encoding="utf-8")
     document = _render(final_html, root, build_dir)
+    counts = None
+    if justification is not None:
+        counts = thai_print.stretch_lines(document, justification.plans, justification.texts)
     stamp = source_date().strftime("%Y-%m-%dT%H:%M:%SZ")
     document.metadata.created = stamp
     document.metadata.modified = stamp
@@ -223,4 +237,4 @@ def write_pdf(edition: Edition, config: PrintConfig, variant: str, root: Path, f
     options["pdf_identifier"] = edition.metadata.identifier_for(variant).encode()
     document.write_pdf(target, **options)
     final, _ = _page_data(document)
-    return replace(final, relaxed=tuple(sorted(plan.relaxed)))
+    return replace(final, relaxed=tuple(sorted(plan.relaxed)), justified=counts)

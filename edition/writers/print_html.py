@@ -19,6 +19,7 @@ from ..config import PrintConfig
 from ..fonts import FACES
 from ..model import Citation, Edition, Note, shown
 from ..render import bibl_citation_label, html_inlines
+from .justify import BREAK_MARK
 
 
 def environment(styles: Path) -> Environment:
@@ -37,24 +38,28 @@ class BreakControl:
     edge (WeasyPrint may break between two inline boxes)."""
 
     def __init__(self, text: str, protected: Iterable[tuple[int, int]], words: Iterable[str],
-                 boundaries: Iterable[int] = ()):
+                 boundaries: Iterable[int] = (), justify: bool = False):
         from ..thai import break_opportunities
         from .thai_print import nowrap_runs
 
-        self.runs = nowrap_runs(text, set(break_opportunities(text, protected, words)), boundaries)
+        allowed = set(break_opportunities(text, protected, words))
+        # a justified block is laid out with the breaks the justifier chooses among these
+        # (edition/writers/justify.py); any other text keeps Pango's breaks where the edition allows them
+        self.breaks = sorted(allowed) if justify else []
+        self.runs = [] if justify else nowrap_runs(text, allowed, boundaries)
         self.pos = 0
 
     def __call__(self, text: str) -> Markup:
         start, end = self.pos, self.pos + len(text)
         self.pos = end
-        marks: list[tuple[int, str]] = []
+        marks: list[tuple[int, str]] = [(k - start, BREAK_MARK) for k in self.breaks if start <= k < end]
         for a, b in self.runs:
             if start <= a < end or (a == end == start):
                 marks.append((a - start, RUN_START))
             if start < b <= end:
                 marks.append((b - start, RUN_END))
         out, cursor = [], 0
-        for offset, mark in sorted(marks, key=lambda m: (m[0], m[1] == RUN_START)):
+        for offset, mark in sorted(marks, key=lambda m: (m[0], m[1] != RUN_END, m[1] == RUN_START)):
             out.append(escape(text[cursor:offset]))
             out.append(mark)
             cursor = offset
@@ -139,12 +144,12 @@ def wrap_runs(html: str) -> Markup:
     return Markup("".join(out))
 
 
-def paragraph_break_control(inlines, words: Iterable[str]) -> BreakControl:
+def paragraph_break_control(inlines, words: Iterable[str], justify: bool = False) -> BreakControl:
     from ..inlines import node_boundaries, reading_text, spans_of
 
     protected = [(a, b) for role in ("persName", "placeName", "orgName", "title")
                  for a, b, _ in spans_of(inlines, role)]
-    return BreakControl(reading_text(inlines), protected, words, node_boundaries(inlines))
+    return BreakControl(reading_text(inlines), protected, words, node_boundaries(inlines), justify)
 
 
 @dataclass(frozen=True)
@@ -190,9 +195,17 @@ def render_print_html(ctx: PrintContext, styles: Path) -> str:
         return wrap_runs(html_inlines(nodes, edition, note_call=note_call, cite=cite,
                                       text=paragraph_break_control(nodes, words)))
 
+    def justified(nodes) -> Markup:
+        """A block set justified: every break opportunity marked for the justifier."""
+        if not ctx.config.justify:
+            return inl(nodes)
+        return html_inlines(nodes, edition, note_call=note_call, cite=cite,
+                            text=paragraph_break_control(nodes, words, justify=True))
+
     template = environment(styles).get_template("print.html.j2")
     return template.render(
         edition=edition, meta=edition.metadata, config=ctx.config, variant=ctx.variant, inl=inl,
+        justified=justified,
         faces=FACES, fonts_url=ctx.fonts_url, endnotes=[n for n in edition.notes if n.placement == "end"],
         glosses=_glosses(edition), index_pages=ctx.index_pages, relaxed=ctx.relaxed, proof=ctx.proof,
         marks=marks, notes_by_id={n.annotation.id: n for n in edition.notes}, shown=shown,

@@ -52,9 +52,22 @@ def install() -> None:
         if not text.strip():
             return original(stream, textbox, *args, **kwargs)
         stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": _utf16(text)}))
+        extra = getattr(textbox, EXTRA, None)
+        layout = textbox.pango_layout
+        if extra:
+            first_line = layout.get_first_line
+
+            def widened_first_line():
+                line, index = first_line()
+                _widen_clusters(line, extra)
+                return line, index
+
+            layout.get_first_line = widened_first_line
         try:
             return original(stream, textbox, *args, **kwargs)
         finally:
+            if extra:
+                del layout.get_first_line
             stream.end_marked_content()
 
     draw.draw_text = draw_text_with_actual_text
@@ -115,3 +128,268 @@ def _runs(text: str, allowed: set[int], candidates: set[int]) -> list[tuple[int,
         else:
             runs.append((start, end))
     return runs
+
+
+# --- Justification: measuring lines and stretching them (see edition/writers/justify.py) ---
+
+EXTRA = "_edition_extra"  # on a TextBox: {UTF-8 offset of a cluster's end: extra width in px}
+
+
+def _glyph_runs(line):
+    from weasyprint.text.ffi import ffi
+
+    run = line.runs[0]
+    while run != ffi.NULL:
+        yield run.data
+        run = run.next
+
+
+def _cluster_ends(glyph_item):
+    """(glyph index, UTF-8 offset where its cluster ends) for the last glyph of each cluster."""
+    item = glyph_item.item
+    glyphs = glyph_item.glyphs
+    count = glyphs.num_glyphs
+    clusters = glyphs.log_clusters
+    for i in range(count):
+        if i + 1 < count and clusters[i + 1] == clusters[i]:
+            continue
+        end = item.offset + (clusters[i + 1] if i + 1 < count else item.length)
+        yield i, end
+
+
+def _widen_clusters(line, extra: dict[int, float]) -> None:
+    """Add ``extra[end]`` px after the cluster ending at UTF-8 offset ``end``: the glyph keeps
+    its place and its successors move, exactly as if the font had a wider advance there."""
+    from weasyprint.text.ffi import TO_UNITS
+
+    for glyph_item in _glyph_runs(line):
+        info = glyph_item.glyphs.glyphs
+        for i, end in _cluster_ends(glyph_item):
+            if end in extra:
+                info[i].geometry.width += int(round(extra[end] * TO_UNITS))
+
+
+def _char_x(textbox) -> list[float]:
+    """The x of the start of each character of ``textbox.text``, relative to the box, from the
+    glyphs Pango shaped (characters inside a cluster get the cluster's x)."""
+    from weasyprint.text.ffi import FROM_UNITS
+
+    layout = textbox.pango_layout
+    layout.reactivate(textbox.style)
+    try:
+        line, _ = layout.get_first_line()
+        text = layout.text
+        byte_to_char = {}
+        offset = 0
+        for k, ch in enumerate(text):
+            byte_to_char[offset] = k
+            offset += len(ch.encode("utf-8"))
+        byte_to_char[offset] = len(text)
+        xs: list[float | None] = [None] * (len(textbox.text) + 1)
+        x = 0.0
+        for glyph_item in _glyph_runs(line):
+            info = glyph_item.glyphs.glyphs
+            clusters = glyph_item.glyphs.log_clusters
+            for i in range(glyph_item.glyphs.num_glyphs):
+                k = byte_to_char.get(glyph_item.item.offset + clusters[i])
+                if k is not None and k < len(xs) and xs[k] is None:
+                    xs[k] = x
+                x += info[i].geometry.width * FROM_UNITS
+    finally:
+        layout.deactivate()
+    xs[-1] = textbox.width
+    last = 0.0
+    for k, v in enumerate(xs):
+        if v is None:
+            xs[k] = last
+        else:
+            last = v
+    return xs  # type: ignore[return-value]
+
+
+class Leaf:
+    """A box of a line in reading order: a text box with the offset of its first character in the
+    block text, or generated content (a note call, a bracket) with ``start`` None."""
+
+    __slots__ = ("box", "start", "containers")
+
+    def __init__(self, box, start: int | None, containers: tuple):
+        self.box = box
+        self.start = start
+        self.containers = containers
+
+    @property
+    def end(self) -> int:
+        return (self.start or 0) + len(self.box.text)
+
+
+def _line_leaves(line, text: str, cursor: int) -> tuple[list[Leaf], int]:
+    from weasyprint.formatting_structure import boxes
+
+    leaves: list[Leaf] = []
+
+    def walk(box, generated: bool, containers: tuple) -> None:
+        nonlocal cursor
+        for child in box.children:
+            gen = generated or "::" in (child.element_tag or "")
+            if isinstance(child, boxes.TextBox):
+                if gen:
+                    leaves.append(Leaf(child, None, containers))
+                    continue
+                j = cursor
+                while not text.startswith(child.text, j):
+                    if j < len(text) and text[j].isspace():
+                        j += 1
+                    else:
+                        raise LookupError(f"text box {child.text!r} not found at {cursor} in the block text")
+                leaves.append(Leaf(child, j, containers))
+                cursor = j + len(child.text)
+            elif isinstance(child, boxes.InlineBox):
+                walk(child, gen, (*containers, child))
+            else:
+                leaves.append(Leaf(child, None, containers))
+
+    walk(line, False, ())
+    return leaves, cursor
+
+
+def _justified_blocks(document, ids):
+    """(block id, block box) for each box of a justified block, in page order."""
+    stack = [page._page_box for page in reversed(document.pages)]
+    while stack:
+        box = stack.pop()
+        element = getattr(box, "element", None)
+        if element is not None and box.element_tag == "p" and element.get("id") in ids \
+                and "justify" in (element.get("class") or "").split() and not hasattr(box, "text"):
+            yield element.get("id"), box
+            continue
+        children = getattr(box, "children", None)
+        if children:
+            stack.extend(reversed(list(children)))
+
+
+def measure_blocks(document, texts: dict[str, str]):
+    """For each block laid out on one unbroken line: where each character starts (px)."""
+    from weasyprint.formatting_structure import boxes
+
+    from .justify import Measure
+
+    found = {}
+    for block_id, block in _justified_blocks(document, texts):
+        text = texts[block_id]
+        lines = [c for c in block.children if isinstance(c, boxes.LineBox)]
+        if len(lines) != 1 or block_id in found:
+            continue
+        try:
+            leaves, _ = _line_leaves(lines[0], text, 0)
+        except LookupError:
+            continue
+        xstart: list[float | None] = [None] * len(text)
+        right = block.content_box_x()
+        for leaf in leaves:
+            box = leaf.box
+            right = max(right, box.position_x + box.margin_width())
+            if leaf.start is None:
+                continue
+            for k, x in enumerate(_char_x(box)[:-1]):
+                xstart[leaf.start + k] = box.position_x + x
+        # characters no box shows (collapsed spaces) start where the next one does
+        nxt = right
+        for k in range(len(text) - 1, -1, -1):
+            if xstart[k] is None:
+                xstart[k] = nxt
+            else:
+                nxt = xstart[k]
+        found[block_id] = Measure(tuple(xstart), right, block.content_box_x(), block.width,
+                                  block.style["font_size"])
+    return found
+
+
+def stretch_lines(document, plans, texts: dict[str, str]) -> dict[str, int]:
+    """Spread each justified line's slack over its stretch points (phrase spaces, Thai word
+    boundaries) and move the boxes after each point; the glyph ending a point's cluster gets the
+    extra width at draw time. Returns counts: lines stretched, loose, left as laid out."""
+    from weasyprint.formatting_structure import boxes
+
+    counts = {"lines": 0, "loose": 0, "unaligned": 0}
+    cursors: dict[str, int] = {}
+    touched = set()
+    for block_id, block in _justified_blocks(document, plans):
+        text, plan = texts[block_id], plans[block_id]
+        breaks = set(plan.breaks)
+        target = block.content_box_x() + block.width
+        for line in block.children:
+            if not isinstance(line, boxes.LineBox):
+                continue
+            try:
+                leaves, cursors[block_id] = _line_leaves(line, text, cursors.get(block_id, 0))
+            except LookupError:
+                counts["unaligned"] += 1
+                continue
+            reading = [leaf for leaf in leaves if leaf.start is not None]
+            if not reading:
+                continue
+            start, end = reading[0].start, reading[-1].end
+            nxt = end + 1 if end < len(text) and text[end] == " " else end
+            if nxt not in breaks:
+                continue  # the paragraph's last line, at its natural width
+            last = end - 1 if text[end - 1] == " " else end
+            right = max(leaf.box.position_x + leaf.box.margin_width() for leaf in leaves)
+            if last < end:  # a trailing space the renderer kept: not part of the line's width
+                right -= reading[-1].box.width - _char_x(reading[-1].box)[last - reading[-1].start]
+            slack = target - right
+            points = [p for p in plan.points if start <= p.after <= last - 2]
+            total = sum(p.stretch if slack >= 0 else p.shrink for p in points)
+            if total <= 0:
+                counts["loose"] += 1
+                continue
+            counts["lines"] += 1
+            if slack > 0 and slack / total > _loose_ratio():
+                counts["loose"] += 1
+            _apply(leaves, [(p.after, slack * (p.stretch if slack >= 0 else p.shrink) / total) for p in points])
+            touched.add(id(line))
+    if touched:
+        for page in document.pages:  # links and anchors follow the boxes they were gathered from
+            page.__init__(page._page_box)
+    return counts
+
+
+def _loose_ratio() -> float:
+    from .justify import LOOSE_RATIO
+
+    return LOOSE_RATIO
+
+
+def _apply(leaves: list[Leaf], extras: list[tuple[int, float]]) -> None:
+    shift_from = [0.0] * (len(leaves) + 1)  # extra that starts applying at leaf i
+    grow = [0.0] * len(leaves)
+    for after, amount in extras:
+        i = next((k for k, leaf in enumerate(leaves) if leaf.start is not None and leaf.start <= after < leaf.end), None)
+        if i is None:
+            continue
+        leaf = leaves[i]
+        if after < leaf.end - 1 or leaf.box.text[after - leaf.start] == " ":
+            # inside the box (a space at its end too): widen the cluster ending after this character
+            byte_end = len(leaf.box.text[: after - leaf.start + 1].encode("utf-8"))
+            extra = getattr(leaf.box, EXTRA, None)
+            if extra is None:
+                extra = {}
+                setattr(leaf.box, EXTRA, extra)
+            extra[byte_end] = extra.get(byte_end, 0.0) + amount
+            grow[i] += amount
+            shift_from[i + 1] += amount
+        else:  # at the box's end: the next reading box moves (a note call stays with its word)
+            j = next((k for k in range(i + 1, len(leaves)) if leaves[k].start is not None), len(leaves))
+            shift_from[j] += amount
+    shift = 0.0
+    moved: dict[int, tuple[object, float, float]] = {}
+    for i, leaf in enumerate(leaves):
+        shift += shift_from[i]
+        leaf.box.position_x += shift
+        leaf.box.width += grow[i]
+        for container in leaf.containers:
+            first = moved.setdefault(id(container), (container, shift, shift))
+            moved[id(container)] = (container, first[1], shift + grow[i])
+    for container, first, last in moved.values():
+        container.position_x += first
+        container.width += last - first

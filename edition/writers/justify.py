@@ -1,0 +1,321 @@
+"""Justified Thai for the print PDFs: paragraph-wide line breaking over the edition's own break
+opportunities, with the slack of each line spread over its phrase spaces and Thai word boundaries.
+
+WeasyPrint breaks lines greedily and stretches only U+0020, so Thai set with ``text-align:
+justify`` gets holes. Instead:
+
+1. The print HTML writer marks every break opportunity of a justified block (the one Thai
+   segmentation: names, numbers and "ค.ศ. 1921" whole, never before ๆ) with :data:`BREAK_MARK`.
+2. :func:`impose_breaks` removes the marks, lays the blocks out once on one unbroken line each
+   (``white-space: nowrap``), reading the width of every piece from the renderer's own shaping
+   (:func:`thai_print.measure_blocks`), chooses the breaks of each paragraph at once
+   (Knuth–Plass, :func:`break_paragraph`) and writes them into the HTML as ``<br>`` elements.
+3. After the final layout, :func:`thai_print.stretch_lines` spreads each line's slack over its
+   stretch points; it is applied at draw time to the glyph that ends each point's cluster, so no
+   character is added to the text and copying gives the reading text.
+
+The breaks are cached by the content of what was measured, so both PDFs and a rebuild of
+unchanged text lay out the measuring pass once.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import re
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BREAK_MARK = "\ue002"  # private use: a break opportunity, removed before the HTML leaves this module
+
+# Stretch and shrink in em. A phrase space is about 0.26 em in Noto Serif Thai; it may grow a
+# little and shrink a little. A Thai word boundary has no width of its own and takes most of the
+# slack, so phrase spaces stay visibly wider than the gaps between words.
+SPACE_STRETCH = 0.035
+SPACE_SHRINK = 0.05
+WORD_STRETCH = 0.075
+LOOSE_RATIO = 2.0  # a line whose ratio exceeds this is set loose and reported
+LINE_PENALTY = 10
+EMERGENCY = 1e7
+VERSION = 3  # of the line-breaking rules: part of the cache key
+
+
+@dataclass(frozen=True)
+class StretchPoint:
+    """A place in a line where extra width may go: after character ``after`` of the block text."""
+
+    after: int
+    stretch: float  # px at ratio 1
+    shrink: float  # px at ratio -1
+
+
+@dataclass
+class BlockText:
+    """One justified block: its text as laid out (note bodies and generated content left out),
+    its break opportunities, and the DOM text pieces it was read from."""
+
+    id: str
+    text: str
+    breaks: list[int]
+    pieces: list[tuple[object, str, int]] = field(default_factory=list)  # (element, "text"|"tail", start)
+    edges: set[int] = field(default_factory=set)  # offsets where an element starts or ends
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What one unbroken layout of a block gives: the x of the start of each character, the right
+    edge of the content, the left edge of the line box and the measure, in px; the em size."""
+
+    xstart: tuple[float, ...]
+    right: float
+    left: float
+    width: float
+    em: float
+
+
+@dataclass(frozen=True)
+class BlockPlan:
+    """The chosen breaks of one block and the stretch points of its text."""
+
+    breaks: tuple[int, ...]
+    points: tuple[StretchPoint, ...]
+    em: float
+    loose: int  # lines set loose (ratio above LOOSE_RATIO)
+
+
+def stretch_points(text: str, breaks: Sequence[int], em: float, edges: Collection[int] = ()) -> list[StretchPoint]:
+    """Every phrase space and every Thai word boundary (a break opportunity between two
+    non-space characters) of ``text``; points at a line's ends are ignored when it is stretched.
+
+    A space or word boundary at an element's edge (``edges``) is not stretched: the gap would fall
+    between two text runs, outside their /ActualText, and a copy would get a space there."""
+    points = [StretchPoint(i, SPACE_STRETCH * em, SPACE_SHRINK * em) for i, ch in enumerate(text)
+              if ch == " " and i + 1 not in edges]
+    points += [StretchPoint(k - 1, WORD_STRETCH * em, 0.0) for k in breaks
+               if 0 < k < len(text) and text[k - 1] != " " and text[k] != " " and k not in edges]
+    return sorted(points, key=lambda p: p.after)
+
+
+def break_paragraph(text: str, breaks: Sequence[int], m: Measure,
+                    edges: Collection[int] = ()) -> tuple[list[int], int]:
+    """Knuth–Plass over the break opportunities: the breaks minimising the sum of the lines'
+    demerits, where a line's badness grows with the cube of its stretch ratio. Returns the
+    chosen breaks and how many lines had to be set loose."""
+    n = len(text)
+    points = stretch_points(text, breaks, m.em, edges)
+    # prefix sums of stretch and shrink over "after" positions
+    stretch = [0.0] * (n + 1)
+    shrink = [0.0] * (n + 1)
+    for p in points:
+        stretch[p.after + 1] += p.stretch
+        shrink[p.after + 1] += p.shrink
+    for i in range(n):
+        stretch[i + 1] += stretch[i]
+        shrink[i + 1] += shrink[i]
+
+    def end_x(b: int) -> float:
+        if b >= n:
+            return m.right
+        return m.xstart[b - 1] if text[b - 1] == " " else m.xstart[b]
+
+    def line(a: int, b: int) -> tuple[float, float, float]:
+        start = m.left if a == 0 else m.xstart[a]
+        last = b - 1 if text[b - 1] == " " else b  # a trailing space is not part of the line
+        # stretch points strictly inside the line: after characters a .. last-2
+        inner = max(a, last - 1)
+        return end_x(b) - start, stretch[inner] - stretch[a], shrink[inner] - shrink[a]
+
+    candidates = sorted({b for b in breaks if 0 < b < n} | {n})
+    best: dict[int, tuple[float, int, int]] = {0: (0.0, -1, 0)}  # break -> (demerits, previous, loose lines)
+    active = [0]
+    for b in candidates:
+        choice: tuple[float, int, int] | None = None
+        rescue: tuple[float, int, int] | None = None
+        keep = []
+        for a in active:
+            width, y, z = line(a, b)
+            slack = m.width - width
+            if slack < -(z + 0.01):  # overfull even at full shrink: a cannot reach b or anything later
+                total = best[a][0] + EMERGENCY * (1 - slack)
+                if rescue is None or total < rescue[0]:
+                    rescue = (total, a, best[a][2] + 1)
+                continue
+            keep.append(a)
+            loose = 0
+            if b == n:
+                demerits = LINE_PENALTY ** 2  # the last line is set at its natural width
+            elif slack < 0:
+                demerits = (LINE_PENALTY + 100 * abs(slack / z) ** 3) ** 2
+            else:
+                r = slack / y if y > 0 else 1e3
+                loose = int(r > LOOSE_RATIO)
+                # no cap on badness (TeX caps it at 10000): one very loose line must never look
+                # cheaper than several slightly loose ones
+                demerits = (LINE_PENALTY + 100 * min(r, 1e3) ** 3) ** 2
+            total = best[a][0] + demerits
+            if choice is None or total < choice[0]:
+                choice = (total, a, best[a][2] + loose)
+        active = keep
+        if choice is None and not active:
+            choice = rescue  # nothing fits: an overfull line rather than no layout at all
+        if choice is not None:
+            best[b] = choice
+            active.append(b)
+    if n not in best:  # cannot happen: the last candidate always gets a choice
+        return [], 0
+    chosen = []
+    b = n
+    while b > 0:
+        chosen.append(b)
+        b = best[b][1]
+    return sorted(chosen)[:-1], best[n][2]
+
+
+def read_blocks(doc) -> list[BlockText]:
+    """Every element with class ``justify``: its laid-out text with the break marks removed."""
+    return [_read_block(el) for el in doc.iter()
+            if isinstance(el.tag, str) and "justify" in (el.get("class") or "").split()]
+
+
+def _read_block(el) -> BlockText:
+    block = BlockText(el.get("id") or "", "", [])
+    parts: list[str] = []
+    pos = 0
+
+    def take(node, attr: str) -> None:
+        nonlocal pos
+        value = getattr(node, attr) or ""
+        if not value:
+            return
+        clean = value.replace(BREAK_MARK, "")
+        k = pos
+        for ch in value:
+            if ch == BREAK_MARK:
+                block.breaks.append(k)
+            else:
+                k += 1
+        setattr(node, attr, clean)
+        if clean:
+            block.pieces.append((node, attr, pos))
+            parts.append(clean)
+            pos += len(clean)
+
+    def walk(node) -> None:
+        take(node, "text")
+        for child in node:
+            if isinstance(child.tag, str) and "footnote" not in (child.get("class") or "").split():
+                walk(child)
+            # a footnote body is laid out at the foot of the page, not in the line; its tail is
+            take(child, "tail")
+
+    walk(el)
+    block.text = "".join(parts)
+    block.edges = {start for _, _, start in block.pieces}
+    block.breaks = sorted({b for b in block.breaks if 0 < b < len(block.text)})
+    return block
+
+
+def insert_breaks(block: BlockText, offsets: Sequence[int]) -> None:
+    """Write a ``<br>`` before character ``b`` of the block for each chosen break ``b``: after any
+    note call that follows the previous word, so a call never starts a line."""
+    from lxml import html as lxml_html
+
+    for b in sorted(offsets, reverse=True):
+        for node, attr, start in reversed(block.pieces):
+            value = getattr(node, attr)
+            if start <= b < start + len(value):
+                br = lxml_html.Element("br")
+                br.set("class", "jbr")
+                cut = b - start
+                if attr == "text":
+                    br.tail = value[cut:]
+                    node.text = value[:cut]
+                    node.insert(0, br)
+                else:
+                    br.tail = value[cut:]
+                    node.tail = value[:cut]
+                    node.addnext(br)
+                # the piece now ends at the cut; the rest lives in br.tail
+                block.pieces = [p for p in block.pieces if p != (node, attr, start)]
+                block.pieces += [(node, attr, start), (br, "tail", b)]
+                block.pieces.sort(key=lambda p: p[2])
+                break
+
+
+_VARIANT_ONLY = re.compile(r"^\s*(bleed|marks):.*$|^@color-profile.*$", re.M)
+
+
+@dataclass(frozen=True)
+class Justification:
+    """What the final layout needs to stretch each line: the plan of every justified block."""
+
+    plans: dict[str, BlockPlan]
+    texts: dict[str, str]
+    html: str
+
+    @property
+    def loose_lines(self) -> int:
+        return sum(p.loose for p in self.plans.values())
+
+
+def impose_breaks(html: str, cache_dir: Path, render: Callable[[str], object]) -> Justification:
+    """Choose the line breaks of every justified block of ``html`` and write them in as ``<br>``.
+
+    ``render`` lays an HTML string out (WeasyPrint, with the project's fetcher); it is called once
+    for a measuring document holding only the justified blocks, unless the breaks for exactly
+    this content are cached in ``cache_dir``."""
+    from lxml import html as lxml_html
+
+    from . import thai_print
+
+    parser = lxml_html.HTMLParser(no_network=True, remove_comments=False, encoding="utf-8")
+    doc = lxml_html.document_fromstring(html.encode("utf-8"), parser=parser)
+    blocks = read_blocks(doc)
+    measuring = copy.deepcopy(doc)
+    body = measuring.find("body")
+    for child in list(body):
+        if not (child.find_class("justify") or "justify" in (child.get("class") or "").split()):
+            body.remove(child)
+    measuring_html = _serialise(measuring)
+    settings = json.dumps([SPACE_STRETCH, SPACE_SHRINK, WORD_STRETCH, LOOSE_RATIO, LINE_PENALTY, VERSION])
+    key = hashlib.sha256((settings + _VARIANT_ONLY.sub("", measuring_html)).encode("utf-8")).hexdigest()
+    cache = cache_dir / f"{key}.json"
+    plans: dict[str, BlockPlan] = {}
+    if cache.exists():
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        for block in blocks:
+            if block.id in data:
+                d = data[block.id]
+                plans[block.id] = BlockPlan(tuple(d["breaks"]),
+                                            tuple(stretch_points(block.text, block.breaks, d["em"], block.edges)),
+                                            d["em"], d["loose"])
+    else:
+        measures = thai_print.measure_blocks(render(measuring_html), {b.id: b.text for b in blocks})
+        for block in blocks:
+            m = measures.get(block.id)
+            if m is None:
+                continue  # not laid out on one line (it holds a forced break): left ragged
+            chosen, loose = break_paragraph(block.text, block.breaks, m, block.edges)
+            plans[block.id] = BlockPlan(tuple(chosen), tuple(stretch_points(block.text, block.breaks, m.em, block.edges)),
+                                        m.em, loose)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(".tmp")
+        tmp.write_text(json.dumps({k: {"breaks": p.breaks, "em": p.em, "loose": p.loose} for k, p in plans.items()}),
+                       encoding="utf-8")
+        tmp.replace(cache)
+    for block in blocks:
+        if block.id in plans:
+            insert_breaks(block, plans[block.id].breaks)
+    return Justification(plans, {b.id: b.text for b in blocks}, _serialise(doc))
+
+
+def _serialise(doc) -> str:
+    from lxml import html as lxml_html
+
+    return lxml_html.tostring(doc, encoding="unicode", doctype="<!DOCTYPE html>")
+
+
+def strip_marks(html: str) -> str:
+    return html.replace(BREAK_MARK, "")
