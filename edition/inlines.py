@@ -47,6 +47,31 @@ def spans_of(inlines: Iterable[Inline], role: str) -> list[tuple[int, int, Span]
     return found
 
 
+NAME_ROLES = ("persName", "placeName", "orgName", "title")
+LONG_TITLE = 24  # characters
+
+
+def name_spans(inlines: Iterable[Inline]) -> list[tuple[int, int]]:
+    """Spans of the reading text a line must not break inside: every encoded name, and every
+    title of up to LONG_TITLE characters. A longer title with spaces (The Tale of The
+    Unextinguished Moon) is a phrase, not a word: it is kept whole word by word and may break at
+    its spaces, as a typesetter would break it."""
+    text = reading_text(inlines)
+    spans: list[tuple[int, int]] = []
+    for role in NAME_ROLES:
+        for a, b, _ in spans_of(inlines, role):
+            if role == "title" and b - a > LONG_TITLE and " " in text[a:b]:
+                start = a
+                for i in range(a, b + 1):
+                    if i == b or text[i] == " ":
+                        if i > start:
+                            spans.append((start, i))
+                        start = i + 1
+            else:
+                spans.append((a, b))
+    return spans
+
+
 def node_boundaries(inlines: Iterable[Inline]) -> set[int]:
     """Offsets of the reading text where an element starts or ends (a renderer's inline box edge)."""
     found: set[int] = set()

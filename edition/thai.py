@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import regex
 
@@ -102,20 +103,61 @@ _UNBREAKABLE = regex.compile(
 )
 
 
+LIBTHAI_WORDS = Path(__file__).parent / "data" / "libthai-words.txt"
+
+
+@lru_cache(maxsize=1)
+def _dictionaries() -> tuple[frozenset[str], frozenset[str]]:
+    from pythainlp.corpus.common import thai_words
+
+    libthai = {w for w in LIBTHAI_WORDS.read_text(encoding="utf-8").splitlines() if w and not w.startswith("#")}
+    return frozenset(libthai), frozenset(thai_words())
+
+
 @lru_cache(maxsize=8)
 def _tokenizer(custom_words: tuple[str, ...]):
-    from pythainlp.corpus.common import thai_words
     from pythainlp.tokenize import Tokenizer
 
-    words = set(thai_words()) | set(custom_words)
-    return Tokenizer(custom_dict=words, engine="newmm", keep_whitespace=True)
+    return Tokenizer(custom_dict=_dictionaries()[1] | set(custom_words), engine="newmm", keep_whitespace=True)
+
+
+@lru_cache(maxsize=65536)
+def _parts(word: str) -> tuple[str, ...]:
+    """A PyThaiNLP word split where libthai's line-breaking dictionary splits it.
+
+    PyThaiNLP's dictionary holds many compounds (ประสบผลสำเร็จ, ความช่วยเหลือ, ชาวนาชาวไร่) that
+    maximal matching keeps whole, leaving a line one break every 2.4 em; Thai typesetting breaks
+    between their parts, as libthai (GTK, Pango, LibreOffice) does. A word libthai knows whole
+    (อุตสาหกรรม) or cannot spell out with its own words stays one word. Among the spellings, the
+    fewest parts win, then the most parts PyThaiNLP also knows, then the longest first part."""
+    libthai, pythainlp = _dictionaries()
+    if len(word) < 4 or word in libthai or not all("\u0e00" <= ch <= "\u0e7f" for ch in word):
+        return (word,)
+    n = len(word)
+    best: list[tuple | None] = [None] * (n + 1)
+    best[n] = (0, 0, ())
+    for i in range(n - 1, -1, -1):
+        for j in range(n, i + 1, -1):  # parts of two characters or more
+            part = word[i:j]
+            if part in libthai and best[j] is not None:
+                count, unknown, rest = best[j]
+                key = (count + 1, unknown + (part not in pythainlp), (part, *rest))
+                if best[i] is None or key[:2] < best[i][:2]:
+                    best[i] = key
+    return best[0][2] if best[0] is not None else (word,)
 
 
 def segment(text: str, custom_words: Iterable[str] = ()) -> list[str]:
-    """Words of ``text`` by dictionary segmentation (PyThaiNLP newmm); spaces are kept as tokens."""
+    """Words of ``text`` by dictionary segmentation (PyThaiNLP newmm, its compounds split where
+    libthai's dictionary splits them, see :func:`_parts`); spaces are kept as tokens. A custom
+    word (an encoded name, the word list) is never split."""
     if not text:
         return []
-    return _tokenizer(tuple(sorted(set(custom_words)))).word_tokenize(text)
+    custom = tuple(sorted(set(custom_words)))
+    words: list[str] = []
+    for token in _tokenizer(custom).word_tokenize(text):
+        words.extend((token,) if token in custom else _parts(token))
+    return words
 
 
 def break_opportunities(text: str, protected: Iterable[tuple[int, int]] = (),

@@ -56,15 +56,16 @@ def built(tmp_path_factory) -> Built:
 
 @pytest.fixture(scope="session")
 def trim_pdfs(built, tmp_path_factory):
-    """The reading PDF at A5 (the session build), B5 and 6x9 in, and A5 set justified."""
+    """The reading PDF, justified (the default) at A5 (the session build), B5 and 6x9 in, and set
+    ragged right at A5; each with the project it was built in."""
     pdfs = {"A5": built.pdf}
-    for trim, extra in (("B5", ()), ("6x9in", ()), ("A5-justified", ("--justify",))):
+    for trim, extra in (("B5", ()), ("6x9in", ()), ("A5-ragged", ("--ragged",))):
         root = copy_project(tmp_path_factory.mktemp(f"trim-{trim}"))
-        result = run_build(root, "build", "--trim", trim.removesuffix("-justified"), "--only", "pdf", *extra)
+        result = run_build(root, "build", "--trim", trim.removesuffix("-ragged"), "--only", "pdf", *extra)
         assert result.returncode == 0, result.stderr
         pdfs[trim] = root / "dist" / "chapter-03.pdf"
-        if extra:
-            assert re.search(r"justified \d+ lines; \d+ set loose", result.stdout + result.stderr), result.stderr
+        justified = re.search(r"justified \d+ lines; \d+ set loose", result.stdout + result.stderr)
+        assert bool(justified) == (not extra), result.stdout + result.stderr
     return pdfs
 
 

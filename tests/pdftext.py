@@ -48,13 +48,22 @@ MARKERS = re.compile(r"(?m)^[๐-๙]+ ")  # a footnote's number where its text 
 def align(expected: str, stream: str, calls: re.Pattern[str] = CALLS) -> Alignment:
     """Align a paragraph's reading text with the extracted stream (note calls removed): every
     character must be there in order; a line break may stand for a space or for nothing."""
-    # a call becomes a mark the aligner skips, with the space pdftotext may infer beside it
-    stream = calls.sub("\x00", stream)
+    # a call becomes a mark the aligner skips, with the space pdftotext may infer beside it; the
+    # text it stood for is kept, for a text that has such digits itself ("(๑ ๒ ๓ …)")
+    texts: dict[int, str] = {}
+    parts, last = [], 0
+    for m in calls.finditer(stream):
+        parts.append(stream[last:m.start()])
+        texts[sum(map(len, parts))] = m.group()
+        parts.append("\x00")
+        last = m.end()
+    parts.append(stream[last:])
+    stream = "".join(parts)
     best = Alignment(error="start not found")
     probe = expected[:12]
     start = stream.find(probe)
     while start >= 0:
-        result = _align_from(expected, stream, start)
+        result = _align_from(expected, stream, start, texts)
         if result.matched > best.matched:
             best = result
         if best.matched == len(expected):
@@ -63,13 +72,17 @@ def align(expected: str, stream: str, calls: re.Pattern[str] = CALLS) -> Alignme
     return best
 
 
-def _align_from(e: str, s: str, j: int) -> Alignment:
+def _align_from(e: str, s: str, j: int, texts: dict[int, str] | None = None) -> Alignment:
     a = Alignment()
     i = 0
     while i < len(e):
         if j >= len(s):
             a.error = "stream ended"
             break
+        if s[j] == "\x00" and texts and e.startswith(texts.get(j, "\x01"), i):
+            i += len(texts[j])  # digits of the text itself, not a call
+            j += 1
+            continue
         if s[j] == "\x00":
             j += 1
             if j < len(s) and s[j] == "\n" and (j + 1 < len(s) and s[j + 1] == " " or i >= len(e) or e[i] != " "):

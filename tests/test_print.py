@@ -12,7 +12,7 @@ import pikepdf
 import pytest
 
 from edition.config import load_print_config
-from edition.inlines import reading_text, spans_of
+from edition.inlines import name_spans, reading_text
 from edition.resolve import paragraphs_of
 from edition.thai import NO_BREAK_AFTER, NO_BREAK_BEFORE, break_opportunities
 from edition.writers.webanno import _plain
@@ -33,16 +33,15 @@ def _margins(trim="A5"):
     return pt(cfg.margins["top"]), pt(cfg.margins["bottom"])
 
 
-@pytest.mark.parametrize("trim", ["A5", "B5", "6x9in", "A5-justified"])
+@pytest.mark.parametrize("trim", ["A5", "B5", "6x9in", "A5-ragged"])
 def test_text_layer_is_exact_and_lines_break_only_where_thai_allows(trim_pdfs, edition, trim):
-    main, _ = areas(trim_pdfs[trim], *_margins(trim.removesuffix("-justified")))
+    main, _ = areas(trim_pdfs[trim], *_margins(trim.removesuffix("-ragged")))
     problems = []
     breaks = 0
     for p in paragraphs_of(edition):
         text = reading_text(p.inlines)
         a = align(text, main)
-        names = [(x, y) for role in ("persName", "placeName", "orgName", "title")
-                 for x, y, _ in spans_of(p.inlines, role)]
+        names = name_spans(p.inlines)
         allowed = set(break_opportunities(text, names, edition.custom_words))
         if a.matched != len(text):
             problems.append((p.id, "text differs", a.error))

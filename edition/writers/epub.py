@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..fonts import FACES, find_font
-from ..inlines import reading_text, spans_of
+from ..inlines import name_spans, reading_text
 from ..model import (
     AuthorNoteCall,
     Choice,
@@ -214,8 +214,7 @@ def page_offsets(edition: Edition, page_starts) -> tuple[dict[str, dict[int, int
 def inline_breaks(inlines, custom_words: Iterable[str]) -> list[int]:
     """The shared break offsets of inline content's reading text (encoded names kept whole)."""
     text = reading_text(inlines)
-    protected = [(a, b) for role in ("persName", "placeName", "orgName", "title")
-                 for a, b, _ in spans_of(inlines, role)]
+    protected = name_spans(inlines)
     return line_breaks_for(text, protected, custom_words)
 
 

@@ -33,13 +33,20 @@ BREAK_MARK = "\ue002"  # private use: a break opportunity, removed before the HT
 # Stretch and shrink in em. A phrase space is about 0.26 em in Noto Serif Thai; it may grow a
 # little and shrink a little. A Thai word boundary has no width of its own and takes most of the
 # slack, so phrase spaces stay visibly wider than the gaps between words.
-SPACE_STRETCH = 0.035
-SPACE_SHRINK = 0.05
-WORD_STRETCH = 0.075
-LOOSE_RATIO = 2.0  # a line whose ratio exceeds this is set loose and reported
+SPACE_STRETCH = 0.02
+SPACE_SHRINK = 0.06
+WORD_STRETCH = 0.085
+# Glyph scaling (Zapf's hz, InDesign's "glyph scaling", microtype's expansion): the whole line's
+# glyphs may be widened or narrowed by EXPANSION of their width per unit of stretch ratio, never
+# beyond MAX_EXPANSION. Nothing is letter-spaced: the glyphs of a word stay in contact.
+EXPANSION = 0.02
+MAX_EXPANSION = 0.03
+EDGE_SHARE = 0.6  # of a word boundary's stretch, for one at an element's edge
+EDGE_CAP = 0.09  # em
+LOOSE_GAP = 0.15  # em: a line whose word gaps would pass this is set loose and reported
 LINE_PENALTY = 10
 EMERGENCY = 1e7
-VERSION = 3  # of the line-breaking rules: part of the cache key
+VERSION = 6  # of the line-breaking rules: part of the cache key
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,7 @@ class StretchPoint:
     after: int
     stretch: float  # px at ratio 1
     shrink: float  # px at ratio -1
+    cap: float | None = None  # px: the most this point may take
 
 
 @dataclass
@@ -89,13 +97,55 @@ def stretch_points(text: str, breaks: Sequence[int], em: float, edges: Collectio
     """Every phrase space and every Thai word boundary (a break opportunity between two
     non-space characters) of ``text``; points at a line's ends are ignored when it is stretched.
 
-    A space or word boundary at an element's edge (``edges``) is not stretched: the gap would fall
-    between two text runs, outside their /ActualText, and a copy would get a space there."""
+    A boundary at an element's edge (``edges``: a name next to a word) lies between two text runs,
+    outside their /ActualText; a copy reads a space into any gap there wider than 0.1 em (poppler's
+    minWordBreakSpace), so such a boundary takes less and never more than EDGE_CAP. A space at an
+    edge is not stretched at all (a copy would read two spaces)."""
     points = [StretchPoint(i, SPACE_STRETCH * em, SPACE_SHRINK * em) for i, ch in enumerate(text)
               if ch == " " and i + 1 not in edges]
-    points += [StretchPoint(k - 1, WORD_STRETCH * em, 0.0) for k in breaks
-               if 0 < k < len(text) and text[k - 1] != " " and text[k] != " " and k not in edges]
+    for k in breaks:
+        if 0 < k < len(text) and text[k - 1] != " " and text[k] != " ":
+            if k in edges:
+                points.append(StretchPoint(k - 1, EDGE_SHARE * WORD_STRETCH * em, 0.0, EDGE_CAP * em))
+            else:
+                points.append(StretchPoint(k - 1, WORD_STRETCH * em, 0.0))
     return sorted(points, key=lambda p: p.after)
+
+
+@dataclass(frozen=True)
+class LineSetting:
+    """How one line is filled to the measure: its glyphs scaled by ``scale`` from its left edge,
+    and extra px after each stretch point (negative where phrase spaces shrink)."""
+
+    scale: float
+    extras: tuple[tuple[int, float], ...]
+    loose: bool
+
+
+def set_line(slack: float, points: Sequence[StretchPoint], content_width: float, em: float) -> LineSetting:
+    """Fill ``slack`` px (negative: overfull) the way the line breaker priced it: each stretch
+    point and the glyph scaling take their share of one stretch ratio; scaling stops at
+    MAX_EXPANSION and the points take the rest."""
+    gaps = sum(p.stretch if slack >= 0 else p.shrink for p in points)
+    glyphs = EXPANSION * content_width
+    if gaps + glyphs <= 0 or content_width <= 0:
+        return LineSetting(1.0, (), slack > 0.5)
+    expansion = max(-MAX_EXPANSION, min(MAX_EXPANSION, slack / (gaps + glyphs) * EXPANSION))
+    rest = slack - expansion * content_width
+    if gaps <= 0:
+        return LineSetting(1.0 + expansion, (), abs(rest) > 0.5)
+    share = {p.after: rest * (p.stretch if slack >= 0 else p.shrink) / gaps for p in points}
+    capped = {p.after: p.cap for p in points if p.cap is not None and share[p.after] > p.cap}
+    if capped:  # what a capped point cannot take goes to the others, by their stretch
+        excess = sum(share[a] - c for a, c in capped.items())
+        free = [p for p in points if p.after not in capped]
+        weight = sum(p.stretch for p in free)
+        share.update(capped)
+        for p in free:
+            share[p.after] += excess * p.stretch / weight if weight > 0 else 0.0
+    extras = tuple(share.items())
+    widest = max((e for _, e in extras), default=0.0) / em
+    return LineSetting(1.0 + expansion, extras, widest > LOOSE_GAP)
 
 
 def break_paragraph(text: str, breaks: Sequence[int], m: Measure,
@@ -125,7 +175,8 @@ def break_paragraph(text: str, breaks: Sequence[int], m: Measure,
         last = b - 1 if text[b - 1] == " " else b  # a trailing space is not part of the line
         # stretch points strictly inside the line: after characters a .. last-2
         inner = max(a, last - 1)
-        return end_x(b) - start, stretch[inner] - stretch[a], shrink[inner] - shrink[a]
+        glyphs = EXPANSION * (end_x(b) - m.xstart[a])
+        return end_x(b) - start, stretch[inner] - stretch[a] + glyphs, shrink[inner] - shrink[a] + glyphs
 
     candidates = sorted({b for b in breaks if 0 < b < n} | {n})
     best: dict[int, tuple[float, int, int]] = {0: (0.0, -1, 0)}  # break -> (demerits, previous, loose lines)
@@ -137,7 +188,9 @@ def break_paragraph(text: str, breaks: Sequence[int], m: Measure,
         for a in active:
             width, y, z = line(a, b)
             slack = m.width - width
-            if slack < -(z + 0.01):  # overfull even at full shrink: a cannot reach b or anything later
+            if slack < -(z + 0.01) or b == n and slack < -0.01:
+                # overfull even at full shrink (the last line is never shrunk): no line from a
+                # reaches b or anything later
                 total = best[a][0] + EMERGENCY * (1 - slack)
                 if rescue is None or total < rescue[0]:
                     rescue = (total, a, best[a][2] + 1)
@@ -150,7 +203,7 @@ def break_paragraph(text: str, breaks: Sequence[int], m: Measure,
                 demerits = (LINE_PENALTY + 100 * abs(slack / z) ** 3) ** 2
             else:
                 r = slack / y if y > 0 else 1e3
-                loose = int(r > LOOSE_RATIO)
+                loose = int(r * WORD_STRETCH > LOOSE_GAP)
                 # no cap on badness (TeX caps it at 10000): one very loose line must never look
                 # cheaper than several slightly loose ones
                 demerits = (LINE_PENALTY + 100 * min(r, 1e3) ** 3) ** 2
@@ -175,8 +228,38 @@ def break_paragraph(text: str, breaks: Sequence[int], m: Measure,
 
 def read_blocks(doc) -> list[BlockText]:
     """Every element with class ``justify``: its laid-out text with the break marks removed."""
-    return [_read_block(el) for el in doc.iter()
-            if isinstance(el.tag, str) and "justify" in (el.get("class") or "").split()]
+    blocks = [el for el in doc.iter() if isinstance(el.tag, str) and "justify" in (el.get("class") or "").split()]
+    for el in blocks:
+        _absorb_lone_spaces(el)
+    return [_read_block(el) for el in blocks]
+
+
+def _is_note(el) -> bool:
+    """A note call, a citation link or a break: nothing is moved into these."""
+    classes = set((el.get("class") or "").split())
+    return el.tag in ("br", "a", "sup") or bool(classes & {"footnote", "author-note", "citations"})
+
+
+def _absorb_lone_spaces(block) -> None:
+    """Move a space standing alone between two elements (``</span> <span>``) to the end of the
+    element before it. WeasyPrint draws no glyph for a text box holding only a space, so the
+    space would exist only as a gap; inside the text run it is drawn, copied and measured."""
+
+    def append(el, text: str) -> None:
+        if len(el) and (el[-1].tail or _is_note(el[-1])):
+            el[-1].tail = (el[-1].tail or "") + text
+        elif len(el):
+            append(el[-1], text)
+        else:
+            el.text = (el.text or "") + text
+
+    for el in list(block.iter()):
+        if el is block or not isinstance(el.tag, str) or _is_note(el):
+            continue
+        tail = el.tail or ""
+        if tail and not tail.replace(BREAK_MARK, "").strip(" ") and " " in tail:
+            el.tail = ""
+            append(el, tail)
 
 
 def _read_block(el) -> BlockText:
@@ -279,7 +362,8 @@ def impose_breaks(html: str, cache_dir: Path, render: Callable[[str], object]) -
         if not (child.find_class("justify") or "justify" in (child.get("class") or "").split()):
             body.remove(child)
     measuring_html = _serialise(measuring)
-    settings = json.dumps([SPACE_STRETCH, SPACE_SHRINK, WORD_STRETCH, LOOSE_RATIO, LINE_PENALTY, VERSION])
+    settings = json.dumps([SPACE_STRETCH, SPACE_SHRINK, WORD_STRETCH, EXPANSION, MAX_EXPANSION, LOOSE_GAP,
+                           LINE_PENALTY, VERSION])
     key = hashlib.sha256((settings + _VARIANT_ONLY.sub("", measuring_html)).encode("utf-8")).hexdigest()
     cache = cache_dir / f"{key}.json"
     plans: dict[str, BlockPlan] = {}

@@ -81,13 +81,13 @@ class PageData:
                            "relaxed_paragraphs": self.relaxed, "justified_lines": self.justified}, ensure_ascii=False, indent=1)
 
 
-def _render(html: str, root: Path, base: Path):
+def _render(html: str, root: Path, base: Path, report_refused: bool = True):
     import weasyprint
 
     thai_print.install()
     fetcher = project_fetcher(root)
     document = weasyprint.HTML(string=html, base_url=str(base), url_fetcher=fetcher).render()
-    if fetcher.refused:
+    if fetcher.refused and report_refused:
         raise EditionError([Problem("styles/", None, f"the stylesheet or template asks for {url}; nothing outside "
                                     "the project is fetched", "put the resource inside the project")
                             for url in dict.fromkeys(fetcher.refused)])
@@ -100,7 +100,10 @@ def _justify(html: str, config: PrintConfig, root: Path, build_dir: Path):
         return html, None
     from .justify import impose_breaks
 
-    justification = impose_breaks(html, build_dir / "cache" / "justify", lambda h: _render(h, root, build_dir))
+    # the measuring document holds only the justified blocks: what it refuses to fetch is reported
+    # by the first render of the whole book
+    justification = impose_breaks(html, build_dir / "cache" / "justify",
+                                  lambda h: _render(h, root, build_dir, report_refused=False))
     return justification.html, justification
 
 

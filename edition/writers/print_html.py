@@ -145,10 +145,9 @@ def wrap_runs(html: str) -> Markup:
 
 
 def paragraph_break_control(inlines, words: Iterable[str], justify: bool = False) -> BreakControl:
-    from ..inlines import node_boundaries, reading_text, spans_of
+    from ..inlines import name_spans, node_boundaries, reading_text
 
-    protected = [(a, b) for role in ("persName", "placeName", "orgName", "title")
-                 for a, b, _ in spans_of(inlines, role)]
+    protected = name_spans(inlines)
     return BreakControl(reading_text(inlines), protected, words, node_boundaries(inlines), justify)
 
 

@@ -33,18 +33,44 @@ def _utf16(text: str) -> pydyf.String:
     return pydyf.String(text)
 
 
+def seam_problems() -> list[str]:
+    """What this module needs from WeasyPrint and does not find (empty when the seam holds)."""
+    import weasyprint
+    import weasyprint.draw as draw
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.text import ffi, line_break
+
+    problems = []
+    if not weasyprint.__version__.startswith(SUPPORTED_WEASYPRINT):
+        problems.append(f"WeasyPrint {weasyprint.__version__} is not {SUPPORTED_WEASYPRINT}")
+    if not callable(getattr(draw, "draw_text", None)):
+        problems.append("weasyprint.draw.draw_text")
+    for name in ("get_first_line", "reactivate", "deactivate"):
+        if not callable(getattr(line_break.Layout, name, None)):
+            problems.append(f"weasyprint.text.line_break.Layout.{name}")
+    for name in ("LineBox", "TextBox", "InlineBox", "BlockBox"):
+        if not hasattr(boxes, name):
+            problems.append(f"weasyprint.formatting_structure.boxes.{name}")
+    try:
+        ffi.ffi.offsetof("PangoGlyphGeometry", "width")
+        ffi.ffi.offsetof("PangoGlyphString", "log_clusters")
+    except (AttributeError, TypeError, KeyError, ffi.ffi.error):
+        problems.append("Pango glyph strings (PangoGlyphGeometry.width, PangoGlyphString.log_clusters)")
+    return problems
+
+
 def install() -> None:
     """Wrap WeasyPrint's text drawing once per process."""
     global _installed
     if _installed:
         return
-    import weasyprint
     import weasyprint.draw as draw
 
-    if not weasyprint.__version__.startswith(SUPPORTED_WEASYPRINT) or not callable(getattr(draw, "draw_text", None)):
-        raise SeamMissing(f"WeasyPrint {weasyprint.__version__}: the text-layer seam weasyprint.draw.draw_text "
-                          f"is not the one this edition was written for ({SUPPORTED_WEASYPRINT}); "
-                          "pin weasyprint==70.0 or port edition/writers/textlayer.py")
+    problems = seam_problems()
+    if problems:
+        raise SeamMissing("the Thai seam into WeasyPrint (edition/writers/thai_print.py) does not fit this "
+                          f"WeasyPrint: {'; '.join(problems)}. Pin weasyprint==70.0 (requirements.lock) or port "
+                          "the seam and its tests (tests/test_justify.py)")
     original = draw.draw_text
 
     def draw_text_with_actual_text(stream, textbox, *args, **kwargs):
@@ -53,6 +79,7 @@ def install() -> None:
             return original(stream, textbox, *args, **kwargs)
         stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": _utf16(text)}))
         extra = getattr(textbox, EXTRA, None)
+        scale = getattr(textbox, SCALE, None)
         layout = textbox.pango_layout
         if extra:
             first_line = layout.get_first_line
@@ -63,9 +90,13 @@ def install() -> None:
                 return line, index
 
             layout.get_first_line = widened_first_line
+        if scale:  # glyph scaling of a justified line: text state, so it holds through BT ... ET
+            stream.stream.append(f"{scale * 100:.4f} Tz".encode())
         try:
             return original(stream, textbox, *args, **kwargs)
         finally:
+            if scale:
+                stream.stream.append(b"100 Tz")
             if extra:
                 del layout.get_first_line
             stream.end_marked_content()
@@ -132,7 +163,8 @@ def _runs(text: str, allowed: set[int], candidates: set[int]) -> list[tuple[int,
 
 # --- Justification: measuring lines and stretching them (see edition/writers/justify.py) ---
 
-EXTRA = "_edition_extra"  # on a TextBox: {UTF-8 offset of a cluster's end: extra width in px}
+EXTRA = "_edition_extra"  # on a TextBox: {UTF-8 offset of a cluster's end: extra width in px, unscaled}
+SCALE = "_edition_scale"  # on a TextBox: horizontal glyph scaling of its line (PDF Tz / 100)
 
 
 def _glyph_runs(line):
@@ -306,14 +338,17 @@ def measure_blocks(document, texts: dict[str, str]):
 
 
 def stretch_lines(document, plans, texts: dict[str, str]) -> dict[str, int]:
-    """Spread each justified line's slack over its stretch points (phrase spaces, Thai word
-    boundaries) and move the boxes after each point; the glyph ending a point's cluster gets the
-    extra width at draw time. Returns counts: lines stretched, loose, left as laid out."""
+    """Fill each justified line to the measure as :func:`justify.set_line` says: scale its glyphs
+    from its left edge, add the extra after each stretch point (applied at draw time to the glyph
+    ending the point's cluster) and move the boxes that follow. Returns counts: lines set, lines
+    set loose, lines that could not be matched with their text (left as laid out)."""
     from weasyprint.formatting_structure import boxes
+
+    from .justify import set_line
 
     counts = {"lines": 0, "loose": 0, "unaligned": 0}
     cursors: dict[str, int] = {}
-    touched = set()
+    touched = False
     for block_id, block in _justified_blocks(document, plans):
         text, plan = texts[block_id], plans[block_id]
         breaks = set(plan.breaks)
@@ -334,33 +369,23 @@ def stretch_lines(document, plans, texts: dict[str, str]) -> dict[str, int]:
             if nxt not in breaks:
                 continue  # the paragraph's last line, at its natural width
             last = end - 1 if text[end - 1] == " " else end
+            left = min(leaf.box.position_x for leaf in leaves)
             right = max(leaf.box.position_x + leaf.box.margin_width() for leaf in leaves)
             if last < end:  # a trailing space the renderer kept: not part of the line's width
                 right -= reading[-1].box.width - _char_x(reading[-1].box)[last - reading[-1].start]
-            slack = target - right
-            points = [p for p in plan.points if start <= p.after <= last - 2]
-            total = sum(p.stretch if slack >= 0 else p.shrink for p in points)
-            if total <= 0:
-                counts["loose"] += 1
-                continue
+            setting = set_line(target - right, [p for p in plan.points if start <= p.after <= last - 2],
+                               right - left, plan.em)
             counts["lines"] += 1
-            if slack > 0 and slack / total > _loose_ratio():
-                counts["loose"] += 1
-            _apply(leaves, [(p.after, slack * (p.stretch if slack >= 0 else p.shrink) / total) for p in points])
-            touched.add(id(line))
+            counts["loose"] += setting.loose
+            _apply(leaves, setting.extras, setting.scale, left)
+            touched = True
     if touched:
         for page in document.pages:  # links and anchors follow the boxes they were gathered from
             page.__init__(page._page_box)
     return counts
 
 
-def _loose_ratio() -> float:
-    from .justify import LOOSE_RATIO
-
-    return LOOSE_RATIO
-
-
-def _apply(leaves: list[Leaf], extras: list[tuple[int, float]]) -> None:
+def _apply(leaves: list[Leaf], extras, scale: float, left: float) -> None:
     shift_from = [0.0] * (len(leaves) + 1)  # extra that starts applying at leaf i
     grow = [0.0] * len(leaves)
     for after, amount in extras:
@@ -369,27 +394,33 @@ def _apply(leaves: list[Leaf], extras: list[tuple[int, float]]) -> None:
             continue
         leaf = leaves[i]
         if after < leaf.end - 1 or leaf.box.text[after - leaf.start] == " ":
-            # inside the box (a space at its end too): widen the cluster ending after this character
+            # inside the box (a space at its end too): widen the cluster ending after this character;
+            # the glyph scaling applies to it as well, so it is stored unscaled
             byte_end = len(leaf.box.text[: after - leaf.start + 1].encode("utf-8"))
             extra = getattr(leaf.box, EXTRA, None)
             if extra is None:
                 extra = {}
                 setattr(leaf.box, EXTRA, extra)
-            extra[byte_end] = extra.get(byte_end, 0.0) + amount
+            extra[byte_end] = extra.get(byte_end, 0.0) + amount / scale
             grow[i] += amount
             shift_from[i + 1] += amount
         else:  # at the box's end: the next reading box moves (a note call stays with its word)
             j = next((k for k in range(i + 1, len(leaves)) if leaves[k].start is not None), len(leaves))
             shift_from[j] += amount
-    shift = 0.0
-    moved: dict[int, tuple[object, float, float]] = {}
-    for i, leaf in enumerate(leaves):
+    shift, shifts = 0.0, []
+    for i in range(len(leaves)):
         shift += shift_from[i]
-        leaf.box.position_x += shift
-        leaf.box.width += grow[i]
+        shifts.append(shift)
+    spans: dict[int, tuple[object, int, int]] = {}  # container -> (box, first leaf, last leaf)
+    for i, leaf in enumerate(leaves):
         for container in leaf.containers:
-            first = moved.setdefault(id(container), (container, shift, shift))
-            moved[id(container)] = (container, first[1], shift + grow[i])
-    for container, first, last in moved.values():
-        container.position_x += first
-        container.width += last - first
+            spans[id(container)] = (container, spans.get(id(container), (None, i, i))[1], i)
+    for container, first, last in spans.values():
+        container.position_x = left + (container.position_x - left) * scale + shifts[first]
+        container.width = container.width * scale + shifts[last] + grow[last] - shifts[first]
+    for i, leaf in enumerate(leaves):
+        box = leaf.box
+        box.position_x = left + (box.position_x - left) * scale + shifts[i]
+        box.width = box.width * scale + grow[i]
+        if scale != 1.0 and hasattr(box, "text"):
+            setattr(box, SCALE, scale)
