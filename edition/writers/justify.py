@@ -361,6 +361,11 @@ def impose_breaks(html: str, cache_dir: Path, render: Callable[[str], object]) -
     for child in list(body):
         if not (child.find_class("justify") or "justify" in (child.get("class") or "").split()):
             body.remove(child)
+    for note in measuring.find_class("footnote"):
+        # its call (from data-label) is measured; its body is laid out elsewhere, at a cost
+        for child in list(note):
+            note.remove(child)
+        note.text = None
     measuring_html = _serialise(measuring)
     settings = json.dumps([SPACE_STRETCH, SPACE_SHRINK, WORD_STRETCH, EXPANSION, MAX_EXPANSION, LOOSE_GAP,
                            LINE_PENALTY, VERSION])
