@@ -46,7 +46,7 @@ EDGE_CAP = 0.09  # em
 LOOSE_GAP = 0.15  # em: a line whose word gaps would pass this is set loose and reported
 LINE_PENALTY = 10
 EMERGENCY = 1e7
-VERSION = 6  # of the line-breaking rules: part of the cache key
+VERSION = 7  # of the line-breaking rules: part of the cache key
 
 
 @dataclass(frozen=True)
@@ -267,7 +267,7 @@ def _read_block(el) -> BlockText:
     parts: list[str] = []
     pos = 0
 
-    def take(node, attr: str) -> None:
+    def take(node, attr: str, citation: bool) -> None:
         nonlocal pos
         value = getattr(node, attr) or ""
         if not value:
@@ -279,21 +279,26 @@ def _read_block(el) -> BlockText:
                 block.breaks.append(k)
             else:
                 k += 1
+                if citation and ch == " ":
+                    # a citation ("Lenin 1965a, หน้า 165-271; Figes 1996") is not reading text and
+                    # carries no marks: it breaks at its spaces, as Latin text does
+                    block.breaks.append(k)
         setattr(node, attr, clean)
         if clean:
             block.pieces.append((node, attr, pos))
             parts.append(clean)
             pos += len(clean)
 
-    def walk(node) -> None:
-        take(node, "text")
+    def walk(node, citation: bool) -> None:
+        inside = citation or "citations" in (node.get("class") or "").split()
+        take(node, "text", inside)
         for child in node:
             if isinstance(child.tag, str) and "footnote" not in (child.get("class") or "").split():
-                walk(child)
+                walk(child, inside)
             # a footnote body is laid out at the foot of the page, not in the line; its tail is
-            take(child, "tail")
+            take(child, "tail", inside)
 
-    walk(el)
+    walk(el, False)
     block.text = "".join(parts)
     block.edges = {start for _, _, start in block.pieces}
     block.breaks = sorted({b for b in block.breaks if 0 < b < len(block.text)})
@@ -362,6 +367,8 @@ def impose_breaks(html: str, cache_dir: Path, render: Callable[[str], object]) -
         if not (child.find_class("justify") or "justify" in (child.get("class") or "").split()):
             body.remove(child)
     for note in measuring.find_class("footnote"):
+        if "justify" in (note.get("class") or "").split():
+            continue  # measured as a block of its own, on one line
         # its call (from data-label) is measured; its body is laid out elsewhere, at a cost
         for child in list(note):
             note.remove(child)

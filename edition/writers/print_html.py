@@ -181,7 +181,13 @@ def render_print_html(ctx: PrintContext, styles: Path) -> str:
         ann = note.annotation
         changed = " changed" if ann.id in marks else ""
         if note.placement == "foot":
-            body = wrap_runs(html_inlines(ann.body, edition, cite=cite, text=paragraph_break_control(ann.body, words)))
+            if ctx.config.justify:
+                body = html_inlines(ann.body, edition, cite=cite,
+                                    text=paragraph_break_control(ann.body, words, justify=True))
+                changed += " justify"
+            else:
+                body = wrap_runs(html_inlines(ann.body, edition, cite=cite,
+                                              text=paragraph_break_control(ann.body, words)))
             return Markup('<span class="footnote{}" id="note-{}" data-label="{}">{}</span>').format(
                 changed, ann.id, note.label, body)
         if note.placement == "end":

@@ -287,14 +287,16 @@ def _line_leaves(line, text: str, cursor: int) -> tuple[list[Leaf], int]:
 
 def _justified_blocks(document, ids):
     """(block id, block box) for each box of a justified block, in page order."""
+    from weasyprint.formatting_structure import boxes
+
     stack = [page._page_box for page in reversed(document.pages)]
     while stack:
         box = stack.pop()
         element = getattr(box, "element", None)
-        if element is not None and box.element_tag == "p" and element.get("id") in ids \
-                and "justify" in (element.get("class") or "").split() and not hasattr(box, "text"):
+        if element is not None and isinstance(box, boxes.BlockBox) and "::" not in box.element_tag \
+                and element.get("id") in ids and "justify" in (element.get("class") or "").split():
             yield element.get("id"), box
-            continue
+            # a justified note inside a justified paragraph is laid out at the foot of the page
         children = getattr(box, "children", None)
         if children:
             stack.extend(reversed(list(children)))
