@@ -146,8 +146,11 @@ def build(root: Path, trim: str | None = None, progress: Progress = lambda s: No
             pages = write_pdf(edition, config, "reading", root, fonts_dir, target, build_dir, plan)
             (staging / f"{book.name}.pages.json").write_text(pages.to_json(), encoding="utf-8")
             if pages.justified:
-                notes.append(f"justified {pages.justified['lines']} lines; {pages.justified['loose']} set loose "
-                             "(wider gaps than the limits in the README)")
+                j = pages.justified
+                notes.append(f"justified {j['lines']} lines; {j['loose']} set loose (wider gaps than the limits in "
+                             "the README)" + (f"; {j['ragged']} paragraphs left ragged and {j['unaligned']} lines "
+                                              "unstretched: the justifier could not measure them"
+                                              if j['ragged'] + j['unaligned'] else ""))
             outputs.append(target)
         if "print" in formats:
             progress("writing the printer's PDF")

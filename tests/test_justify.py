@@ -236,3 +236,40 @@ def test_the_seam_fits_the_pinned_weasyprint_and_refuses_another(monkeypatch):
     monkeypatch.setattr(thai_print, "_installed", False)
     with pytest.raises(thai_print.SeamMissing, match="Pin weasyprint==70.0"):
         thai_print.install()
+
+
+def test_a_paragraph_the_justifier_cannot_measure_is_set_ragged_not_overflowing(tmp_path):
+    from types import SimpleNamespace
+
+    from edition.writers.justify import BREAK_MARK, impose_breaks
+
+    html = (f'<!DOCTYPE html><html><head><style>p {{}}</style></head><body><article>'
+            f'<p id="p1" class="justify">ทรอตสกี{BREAK_MARK}กล่าว{BREAK_MARK}ว่า</p></article></body></html>')
+    # a layout in which the paragraph did not come out on one line: nothing to measure
+    result = impose_breaks(html, tmp_path, lambda h: SimpleNamespace(pages=[]))
+    assert result.ragged == ("p1",) and not result.plans
+    assert BREAK_MARK not in result.html and "<br" not in result.html
+    assert 'class="justify-failed"' in result.html and "ทรอตสกีกล่าวว่า" in result.html
+
+
+def test_set_line_shares_slack_by_stretch_and_caps_glyph_scaling_and_edge_gaps():
+    from edition.writers.justify import EXPANSION, MAX_EXPANSION, StretchPoint, set_line
+
+    assert (EXPANSION, MAX_EXPANSION) == (0.02, 0.03)  # the figures below are worked out for these
+    words = [StretchPoint(3, 1.0, 0.0), StretchPoint(7, 1.0, 0.0)]
+    # 2 px of slack, 100 px of glyphs: stretch 1 + 1 + 2 (2 % of 100) = 4, ratio 0.5
+    line = set_line(2.0, words, 100.0, 10.0)
+    assert line.scale == pytest.approx(1.01) and [e for _, e in line.extras] == pytest.approx([0.5, 0.5])
+    assert not line.loose
+    # 10 px: ratio 2.5 would scale the glyphs 5 %; they stop at 3 % and the words take the rest
+    line = set_line(10.0, words, 100.0, 10.0)
+    assert line.scale == pytest.approx(1.03) and [e for _, e in line.extras] == pytest.approx([3.5, 3.5])
+    assert line.loose  # 0.35 em between words
+    # a boundary at an element's edge keeps under its cap; the other point takes what it cannot
+    capped = [StretchPoint(3, 1.0, 0.0, cap=0.5), StretchPoint(7, 1.0, 0.0)]
+    line = set_line(2.0, capped, 0.0, 10.0)
+    assert dict(line.extras) == pytest.approx({3: 0.5, 7: 1.5})
+    # overfull by 1 px: only phrase spaces (0.6) and glyphs (2 % of 20 = 0.4) shrink, ratio -1
+    mixed = [StretchPoint(3, 0.2, 0.6), StretchPoint(7, 1.0, 0.0)]
+    line = set_line(-1.0, mixed, 20.0, 10.0)
+    assert line.scale == pytest.approx(0.98) and dict(line.extras) == pytest.approx({3: -0.6, 7: 0.0})

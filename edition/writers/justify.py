@@ -128,7 +128,7 @@ def set_line(slack: float, points: Sequence[StretchPoint], content_width: float,
     MAX_EXPANSION and the points take the rest."""
     gaps = sum(p.stretch if slack >= 0 else p.shrink for p in points)
     glyphs = EXPANSION * content_width
-    if gaps + glyphs <= 0 or content_width <= 0:
+    if gaps + glyphs <= 0:
         return LineSetting(1.0, (), slack > 0.5)
     expansion = max(-MAX_EXPANSION, min(MAX_EXPANSION, slack / (gaps + glyphs) * EXPANSION))
     rest = slack - expansion * content_width
@@ -342,6 +342,7 @@ class Justification:
     plans: dict[str, BlockPlan]
     texts: dict[str, str]
     html: str
+    ragged: tuple[str, ...] = ()  # blocks that could not be measured, left ragged right
 
     @property
     def loose_lines(self) -> int:
@@ -401,10 +402,17 @@ def impose_breaks(html: str, cache_dir: Path, render: Callable[[str], object]) -
         tmp.write_text(json.dumps({k: {"breaks": p.breaks, "em": p.em, "loose": p.loose} for k, p in plans.items()}),
                        encoding="utf-8")
         tmp.replace(cache)
+    ragged = []
     for block in blocks:
         if block.id in plans:
             insert_breaks(block, plans[block.id].breaks)
-    return Justification(plans, {b.id: b.text for b in blocks}, _serialise(doc))
+        else:  # not measured on one line (it holds a forced break): set ragged, never overflowing
+            ragged.append(block.id)
+            element = doc.get_element_by_id(block.id) if block.id else None
+            if element is not None:
+                element.set("class", " ".join(c if c != "justify" else "justify-failed"
+                                              for c in element.get("class", "").split()))
+    return Justification(plans, {b.id: b.text for b in blocks}, _serialise(doc), tuple(ragged))
 
 
 def _serialise(doc) -> str:

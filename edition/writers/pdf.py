@@ -229,6 +229,7 @@ def write_pdf(edition: Edition, config: PrintConfig, variant: str, root: Path, f
     counts = None
     if justification is not None:
         counts = thai_print.stretch_lines(document, justification.plans, justification.texts)
+        counts["ragged"] = len(justification.ragged)
     stamp = source_date().strftime("%Y-%m-%dT%H:%M:%SZ")
     document.metadata.created = stamp
     document.metadata.modified = stamp
