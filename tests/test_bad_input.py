@@ -168,6 +168,15 @@ def test_bad_annotations_are_errors_with_file_and_line(project, capsys, item, me
     assert re.match(r".*annotations/zz-test\.yaml:\d+: error: ", lines[0]), lines[0]
 
 
+def test_an_unknown_citation_key_is_reported_at_its_own_line(project, capsys):
+    body = "ก [@avrich-1970]\n      ข\n      ค [@no-such-book-1999]"
+    write_set(project, set_text(GOOD_ITEM.format(id="zz-key", para="p008", exact="นายพลแรงเกล", body=body)))
+    code, err = run(project, "check", capsys=capsys)
+    text = (project / ANN).read_text(encoding="utf-8").splitlines()
+    line = next(n for n, t in enumerate(text, 1) if "no-such-book-1999" in t)  # the citation's own line
+    assert code == 1 and f"zz-test.yaml:{line}: error: unknown bibliography key 'no-such-book-1999'" in err
+
+
 @BOTH
 def test_bad_yaml_syntax_is_reported_with_its_line(project, capsys, command):
     write_set(project, "set: zz-test\ntitle: ทดสอบ\nannotations:\n  - id: x\n    type: [footnote\n")

@@ -107,6 +107,13 @@ def read_bibliography(path: Path, result: AnnotationSets) -> None:
         result.bibliography[key] = BiblEntry(**{k: str(v) for k, v in entry.items()})
 
 
+def _citation_line(path: Path, needle: str, start: int) -> int:
+    """The first line from ``start`` on that holds ``needle`` (a citation inside a body that runs
+    over several lines), or ``start``."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next((n for n in range(start, len(lines) + 1) if needle in lines[n - 1]), start)
+
+
 def read_annotation_set(path: Path, result: AnnotationSets) -> None:
     result.files.append(path)
     try:
@@ -131,7 +138,8 @@ def read_annotation_set(path: Path, result: AnnotationSets) -> None:
         citations = tuple(dict.fromkeys(n.key for n in _walk(body) if isinstance(n, Citation)))
         for key in citations:
             if key not in result.bibliography:
-                result.problems.append(Problem(str(path), body_line, f"unknown bibliography key '{key}'",
+                result.problems.append(Problem(str(path), _citation_line(path, f"@{key}", body_line),
+                                               f"unknown bibliography key '{key}'",
                                                f"add it to annotations/{BIBLIOGRAPHY_FILE} or fix the key"))
         if item["type"] == "gloss" and "term" not in item:
             result.problems.append(Problem(str(path), item.line, "a gloss needs a 'term' (its headword)",
