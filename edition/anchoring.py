@@ -121,7 +121,8 @@ def anchor(sel: TextQuoteSelector, paragraph_id: str, texts: Mapping[str, str]) 
     if len(elsewhere) == 1:
         result = anchor_in(elsewhere[0], texts[elsewhere[0]], sel)
         if result.anchor is not None:
-            return AnchorResult(result.anchor, "moved", f"found in {elsewhere[0]}, not in {paragraph_id}")
+            why = "which does not exist" if paragraph_id not in texts else "where it no longer is"
+            return AnchorResult(result.anchor, "moved", f"found in {elsewhere[0]}, not in {paragraph_id} ({why})")
     if paragraph_id not in texts:
         return AnchorResult(None, "orphan", f"no paragraph with xml:id '{paragraph_id}'")
     return AnchorResult(None, "orphan", "the quote matches nowhere in the paragraph")

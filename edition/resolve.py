@@ -87,7 +87,8 @@ def resolve(sources: Sources, footnote_max_chars: int = 600) -> Resolution:
             continue
         if result.status in ("fuzzy", "moved"):
             problems.append(Problem(ann.file, ann.line,
-                                    f"annotation '{ann.id}' re-anchored ({result.status}, score {result.anchor.score})",
+                                    f"annotation '{ann.id}' re-anchored ({result.status}, score {result.anchor.score}"
+                                    + (f"; {result.detail})" if result.detail else ")"),
                                     "review it and run `build.py reanchor --write` to accept", "warning"))
         placed.append((ann, result))
 
