@@ -89,6 +89,13 @@ def cmd_lint(args) -> int:
             if f.kind != "unknown-word" or args.words:
                 print(f"{Path(chapter.source_file).relative_to(args.root)}:{f.line}: {f.paragraph}@{f.offset}: "
                       f"{f.kind}: {f.message}")
+    if args.words:
+        from .lint import unknown_note_words
+
+        for file, line, ann_id, word in unknown_note_words(resolution.edition):
+            counts["unknown-word in notes"] = counts.get("unknown-word in notes", 0) + 1
+            print(f"{Path(file).relative_to(args.root)}:{line}: {ann_id}: unknown-word: word not in the dictionary: "
+                  f"{word}")
     elapsed = time.perf_counter() - start
     summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no findings"
     _console().print(f"lint: {summary} ({elapsed:.2f} s)")

@@ -31,12 +31,34 @@ class LintFinding:
     line: int
 
 
+def known_words(custom_words: Iterable[str]) -> set[str]:
+    """Every word the segmentation knows: its two dictionaries and the edition's word list."""
+    from .thai import _dictionaries
+
+    libthai, pythainlp = _dictionaries()
+    return set(libthai) | set(pythainlp) | set(custom_words)
+
+
+def unknown_note_words(edition) -> list[tuple[str, int, str, str]]:
+    """(file, line, annotation id, word) for each word of a note body the dictionaries lack: a
+    transliteration there may break across lines until it goes into the word list."""
+    from .writers.webanno import _plain
+
+    known = known_words(edition.custom_words)
+    found = []
+    for note in edition.notes:
+        ann = note.annotation
+        for token in dict.fromkeys(segment(_plain(edition, ann.body), edition.custom_words)):
+            if _THAI_WORD.match(token) and token not in known and len(token) > 1:
+                found.append((ann.file, ann.line, ann.id, token))
+    return found
+
+
 def lint_chapter(chapter: Chapter, custom_words: Iterable[str] = (), unknown_words: bool = True) -> list[LintFinding]:
     words = tuple(custom_words)
     known = None
     if unknown_words:
-        from pythainlp.corpus.common import thai_words
-        known = set(thai_words()) | set(words)
+        known = known_words(words)
     findings: list[LintFinding] = []
     for section in chapter.sections:
         for p in section.paragraphs:
