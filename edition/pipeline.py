@@ -130,6 +130,12 @@ def build(root: Path, trim: str | None = None, progress: Progress = lambda s: No
     outputs = []
     try:
         plan = None
+        if len(edition.chapters) > 1:  # a book: per-part jobs in a process pool (edition/book.py)
+            from .book import build_book
+
+            outputs.extend(build_book(edition, config, root, fonts_dir, build_dir, staging, book.name, formats,
+                                      progress))
+            formats = ()
         if "pdf" in formats or "print" in formats:
             progress("laying out the book")
             plan = plan_layout(edition, config, root, fonts_dir, build_dir)

@@ -1,0 +1,520 @@
+"""A book of several chapters: each chapter laid out and written by its own job in a process pool,
+the parts merged into one PDF per variant.
+
+Jobs, in two passes (see docs/decisions.md, "Book"):
+
+1. plan, one per chapter whose plan is not cached: lay the chapter out alone (footnotes kept on
+   their call's page as :func:`writers.pdf.plan_layout` does) and keep its page count and page data.
+   Page counts are cached by the chapter's content hash, so a warm rebuild skips this pass.
+2. write, one per part and variant: the front matter (title, imprint, contents with the chapters'
+   page numbers), each chapter with its first page number, the back matter (notes, glossary,
+   bibliography, corrections, index with page numbers from every chapter). Every part is padded to
+   an even page count, so each chapter opens on a recto. Part PDFs are cached by content hash.
+
+The EPUB runs as one more job once the reading parts are written (its page-list needs them), and
+the parts are merged with pikepdf: outline, structure tree, named destinations, output intents and
+XMP of the front part are kept. The print writer's HTML is cut into parts at its ``<article>``
+elements, so the template and the stylesheet stay the single-document ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import warnings
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .config import PrintConfig
+from .model import Chapter, Edition
+
+VARIANTS = ("reading", "printer")
+CACHE_VERSION = "1"
+
+
+def worker_count() -> int:
+    """Processes for the book's jobs: ``EDITION_JOBS`` or the machine's cores."""
+    value = os.environ.get("EDITION_JOBS", "")
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+# --- the editions each part is rendered from ---------------------------------------------------
+
+def _paragraph_ids(chapter: Chapter) -> set[str]:
+    return {p.id for s in chapter.sections for p in s.paragraphs}
+
+
+def chapter_edition(edition: Edition, index: int) -> Edition:
+    """The edition as the job of chapter ``index`` needs it: that chapter and its notes."""
+    chapter = edition.chapters[index]
+    ids = _paragraph_ids(chapter)
+    return replace(edition, chapters=(chapter,), notes=tuple(n for n in edition.notes if n.anchor.paragraph in ids),
+                   corrections=(), person_index=())
+
+
+def _heads_only(chapter: Chapter) -> Chapter:
+    return replace(chapter, sections=tuple(replace(s, paragraphs=()) for s in chapter.sections))
+
+
+def front_edition(edition: Edition) -> Edition:
+    """The front matter needs the chapters' heads and whether there are endnotes and glosses."""
+    first = {}
+    for n in edition.notes:
+        first.setdefault(n.placement, n)
+    notes = tuple(n for k, n in first.items() if k != "foot")
+    return replace(edition, chapters=tuple(_heads_only(c) for c in edition.chapters), notes=notes,
+                   corrections=(), person_index=())
+
+
+def back_edition(edition: Edition) -> Edition:
+    return replace(edition, chapters=tuple(_heads_only(c) for c in edition.chapters),
+                   notes=tuple(n for n in edition.notes if n.placement != "foot"))
+
+
+# --- cutting the print HTML into parts ---------------------------------------------------------
+
+PAD = '<div class="book-part-pad" style="break-before: right"></div>'
+
+
+def cut_html(html: str, part: str, css: str) -> str:
+    """The print HTML reduced to one part ("front", "chapters" or "back"), with ``css`` added.
+
+    The template lays out front matter, then one ``<article>`` per chapter, then back matter; a
+    part ends with a page forced onto a recto, dropped after layout, so its page count is even.
+    """
+    body = html.index(">", html.index("<body")) + 1
+    first = html.index("<article")
+    last = html.rindex("</article>") + len("</article>")
+    end = html.rindex("</body>")
+    middle = {"front": html[body:first], "chapters": html[first:last], "back": html[last:end]}[part]
+    head = html[:body].replace("</head>", f"<style>\n{css}\n</style>\n</head>", 1)
+    pad = PAD if part != "back" else ""
+    return head + middle + pad + html[end:]
+
+
+def page_number_css(first_page: int) -> str:
+    return f"@page :first {{ counter-reset: page {first_page}; }}"
+
+
+def contents_css(targets: dict[str, int]) -> str:
+    """The contents' page numbers, given (the targets are in other parts of the book)."""
+    return "\n".join(f'.contents a[href="#{ident}"]::after {{ content: leader(". ") "{page}"; }}'
+                     for ident, page in targets.items())
+
+
+# --- jobs (run in worker processes; arguments and results are picklable) -------------------------
+
+@dataclass(frozen=True)
+class Job:
+    kind: str  # "plan" | "front" | "chapter" | "back"
+    edition: Edition
+    config: PrintConfig
+    root: Path
+    fonts_dir: Path
+    build_dir: Path
+    variant: str = "reading"
+    first_page: int = 1
+    relaxed: frozenset[str] = frozenset()
+    index_pages: dict | None = None
+    targets: dict | None = None  # contents: id -> page
+    target: Path | None = None
+
+
+def _html(job: Job, relaxed: frozenset[str]) -> str:
+    from .writers.print_html import PrintContext, render_print_html
+
+    ctx = PrintContext(job.edition, job.config, job.fonts_dir.resolve().as_uri(), job.variant, job.index_pages,
+                       relaxed)
+    html = render_print_html(ctx, job.root / "styles")
+    css = page_number_css(job.first_page)
+    if job.kind == "front":
+        css = contents_css(job.targets or {})
+    return cut_html(html, {"plan": "chapters", "chapter": "chapters"}.get(job.kind, job.kind), css)
+
+
+def _layout(job: Job, html: str):
+    from .writers.pdf import _render
+
+    document = _render(html, job.root, job.build_dir)
+    if job.kind != "back":
+        document = document.copy(document.pages[:-1])  # the pad page
+    return document
+
+
+def _offset(data, first_page: int) -> dict:
+    shift = first_page - 1
+    return {"page_count": data.page_count,
+            "person_pages": {k: [p + shift for p in v] for k, v in data.person_pages.items()},
+            "page_starts": [[p + shift, a, t] for p, a, t in data.page_starts],
+            "footnote_pages": {k: [a + shift, b + shift] for k, (a, b) in data.footnote_pages.items()}}
+
+
+def run_plan(job: Job) -> dict:
+    """Lay a chapter out alone until every footnote sits on its call's page (pages from 1)."""
+    from .writers.pdf import MAX_RELAXATIONS, _page_data
+
+    relaxed: frozenset[str] = frozenset()
+    for _ in range(MAX_RELAXATIONS):
+        document = _layout(job, _html(job, relaxed))
+        data, call_paragraph = _page_data(document)
+        misplaced = data.misplaced_footnotes()
+        if not misplaced:
+            break
+        next_page_starts = {page: para for page, para, _ in data.page_starts}
+        relax = {call_paragraph[n] for n in misplaced if n in call_paragraph}
+        relax |= {next_page_starts[call + 1] for call, _ in misplaced.values() if call + 1 in next_page_starts}
+        if relax <= relaxed:
+            break
+        relaxed = relaxed | relax
+    return {"relaxed": sorted(relaxed), "data": _offset(data, 1)}
+
+
+def run_write(job: Job) -> dict:
+    """Write one part of one variant to ``job.target``; returns its page data (book page numbers)."""
+    from .writers.pdf import VARIANT_OPTIONS, _page_data, _stable_document_id, source_date
+
+    document = _layout(job, _html(job, job.relaxed))
+    meta = job.edition.metadata
+    stamp = source_date().strftime("%Y-%m-%dT%H:%M:%SZ")
+    document.metadata.created = stamp
+    document.metadata.modified = stamp
+    document.metadata.title = meta.title
+    document.metadata.authors = [meta.editor]
+    document.metadata.lang = meta.language
+    _stable_document_id(document, meta.identifier_for(job.variant))
+    options = dict(VARIANT_OPTIONS[job.variant])
+    options["pdf_identifier"] = meta.identifier_for(job.variant).encode()
+    tmp = job.target.with_suffix(".tmp")
+    document.write_pdf(tmp, **options)
+    tmp.replace(job.target)
+    data, _ = _page_data(document)
+    result = _offset(data, job.first_page)
+    job.target.with_suffix(".json").write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    return result
+
+
+def run_epub(args: tuple) -> None:
+    from .pipeline import cover_image
+    from .writers.epub import font_files, write_epub
+
+    edition, target, build_dir, styles, page_starts, front_pdf = args
+    cover = cover_image(front_pdf, build_dir) if front_pdf else None
+    write_epub(edition, target, build_dir, font_files(), styles, page_starts, cover)
+
+
+# --- caching -------------------------------------------------------------------------------------
+
+def _key(*parts) -> str:
+    h = hashlib.sha256(CACHE_VERSION.encode())
+    for part in parts:
+        h.update(repr(part).encode("utf-8") + b"\0")
+    return h.hexdigest()[:32]
+
+
+def code_digest(root: Path) -> str:
+    """What every part depends on besides its content: styles, the writers' code, the pins."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in [*sorted((root / "styles").rglob("*")), *sorted(package.rglob("*.py")),
+                 package.parent / "requirements.lock"]:
+        if path.is_file():
+            h.update(path.name.encode() + path.read_bytes())
+    return h.hexdigest()
+
+
+# --- the build -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BookPages:
+    """The merged page data of the reading PDF (same fields as :class:`writers.pdf.PageData`)."""
+
+    page_count: int
+    person_pages: dict[str, tuple[int, ...]]
+    page_starts: tuple[tuple[int, str, str], ...]
+    footnote_pages: dict[str, tuple[int, int]]
+    relaxed: tuple[str, ...]
+
+    def to_json(self) -> str:
+        return json.dumps({"page_count": self.page_count, "person_pages": self.person_pages,
+                           "page_starts": self.page_starts, "footnote_pages": self.footnote_pages,
+                           "relaxed_paragraphs": self.relaxed}, ensure_ascii=False, indent=1)
+
+
+def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Path, build_dir: Path,
+               staging: Path, name: str, formats: tuple[str, ...], progress=lambda s: None) -> list[Path]:
+    """Write the book's PDFs (and EPUB) into ``staging`` with parallel per-part jobs."""
+    cache = build_dir / "cache" / "book"
+    cache.mkdir(parents=True, exist_ok=True)
+    digest = code_digest(root)
+    base = Job("plan", edition, config, root, fonts_dir, build_dir)
+    chapters = [chapter_edition(edition, i) for i in range(len(edition.chapters))]
+    variants = [v for v, f in (("reading", "pdf"), ("printer", "print")) if f in formats]
+    if not variants:
+        variants = ["reading"]  # the EPUB's page-list comes from the reading PDF's pages
+    outputs: list[Path] = []
+    with ProcessPoolExecutor(max_workers=worker_count()) as pool:
+        # pass 1: page counts, from the cache or a layout of each chapter alone
+        front = front_edition(edition)
+        front_count = cache / f"front-{_key(digest, config, front)}.count"
+        probe = None
+        if not front_count.exists():  # the front matter's length depends only on its content
+            probe = pool.submit(run_write, replace(base, kind="front", edition=front,
+                                                   target=cache / f"{front_count.stem}-probe.pdf"))
+        plans: dict[int, dict] = {}
+        pending: dict[Future, int] = {}
+        keys = [_key(digest, config, c) for c in chapters]
+        for i, key in enumerate(keys):
+            path = cache / f"plan-{key}.json"
+            if path.exists():
+                plans[i] = json.loads(path.read_text(encoding="utf-8"))
+            else:
+                pending[pool.submit(run_plan, replace(base, edition=chapters[i]))] = i
+        if pending:
+            progress(f"laying out {len(pending)} chapters")
+        for future, i in pending.items():
+            plans[i] = future.result()
+            (cache / f"plan-{keys[i]}.json").write_text(json.dumps(plans[i], ensure_ascii=False), encoding="utf-8")
+        if probe is not None:
+            front_count.write_text(json.dumps(probe.result()["page_count"]))
+        front_pages = json.loads(front_count.read_text())
+
+        # page numbers: every part has an even page count, so every chapter starts on a recto
+        starts = []
+        page = front_pages + 1
+        for i in range(len(chapters)):
+            starts.append(page)
+            count = plans[i]["data"]["page_count"]
+            page += count + count % 2
+        back_start = page
+        targets: dict[str, int] = {}
+        person_pages: dict[str, list[int]] = {}
+        for i, chapter in enumerate(edition.chapters):
+            shift = starts[i] - 1
+            targets[chapter.id] = starts[i]
+            data = plans[i]["data"]
+            first_of = {a: p for p, a, _ in reversed(data["page_starts"])}
+            for s in chapter.sections:
+                if s.head and s.id in first_of:
+                    targets[s.id] = first_of[s.id] + shift
+            for person, pages in data["person_pages"].items():
+                person_pages.setdefault(person, []).extend(p + shift for p in pages)
+        index_pages = {k: tuple(sorted(set(v))) for k, v in person_pages.items()}
+
+        # pass 2: write every part of every variant (cached by content hash)
+        back = back_edition(edition)
+        jobs: list[tuple[str, Job]] = []
+        for variant in variants:
+            jobs.append((variant, replace(base, kind="front", edition=front, variant=variant, targets=targets)))
+            for i in range(len(chapters)):
+                jobs.append((variant, replace(base, kind="chapter", edition=chapters[i], variant=variant,
+                                              first_page=starts[i], relaxed=frozenset(plans[i]["relaxed"]))))
+            jobs.append((variant, replace(base, kind="back", edition=back, variant=variant, first_page=back_start,
+                                          index_pages=index_pages)))
+        parts: dict[str, list[Path]] = {v: [] for v in variants}
+        results: dict[Future, tuple[str, Path]] = {}
+        done_parts: dict[Path, dict] = {}
+        for variant, job in jobs:
+            key = _key(digest, job.kind, job.variant, job.config, job.edition, job.first_page, sorted(job.relaxed),
+                       job.index_pages, job.targets)
+            target = cache / f"{job.kind}-{variant}-{key}.pdf"
+            parts[variant].append(target)
+            if target.exists() and target.with_suffix(".json").exists():
+                done_parts[target] = json.loads(target.with_suffix(".json").read_text(encoding="utf-8"))
+            else:
+                results[pool.submit(run_write, replace(job, target=target))] = (variant, target)
+        progress(f"writing {len(results)} parts on {worker_count()} processes")
+        epub_future = None
+        reading_parts = set(parts["reading"]) if "reading" in parts else set()
+        waiting = set(results)
+        while True:
+            if epub_future is None and "epub" in formats and reading_parts <= set(done_parts):
+                starts_all = tuple(tuple(s) for p in parts["reading"] for s in done_parts[p]["page_starts"])
+                front_pdf = parts["reading"][0] if "pdf" in formats else None
+                epub_future = pool.submit(run_epub, (edition, staging / f"{name}.epub", build_dir, root / "styles",
+                                                     starts_all if "pdf" in formats else (), front_pdf))
+            if not waiting:
+                break
+            finished, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+            for future in finished:
+                done_parts[results[future][1]] = future.result()
+
+        progress("merging the parts")
+        for variant, fmt, suffix in (("reading", "pdf", ""), ("printer", "print", "-print")):
+            if fmt in formats:
+                target = staging / f"{name}{suffix}.pdf"
+                merge_pdfs(parts[variant], target)
+                outputs.append(target)
+        if "pdf" in formats:
+            merged = merge_page_data([done_parts[p] for p in parts["reading"]], plans)
+            (staging / f"{name}.pages.json").write_text(merged.to_json(), encoding="utf-8")
+        if epub_future is not None:
+            epub_future.result()
+            outputs.append(staging / f"{name}.epub")
+    return outputs
+
+
+def merge_page_data(parts: list[dict], plans: dict[int, dict]) -> BookPages:
+    persons: dict[str, set[int]] = {}
+    footnotes: dict[str, tuple[int, int]] = {}
+    starts: list[tuple[int, str, str]] = []
+    count = 0
+    for data in parts:
+        count += data["page_count"]
+        for k, v in data["person_pages"].items():
+            persons.setdefault(k, set()).update(v)
+        footnotes.update({k: tuple(v) for k, v in data["footnote_pages"].items()})
+        starts.extend(tuple(s) for s in data["page_starts"])
+    relaxed = tuple(sorted(p for plan in plans.values() for p in plan["relaxed"]))
+    return BookPages(count, {k: tuple(sorted(v)) for k, v in persons.items()}, tuple(starts), footnotes, relaxed)
+
+
+# --- merging the parts ---------------------------------------------------------------------------
+
+def merge_pdfs(parts: list[Path], target: Path) -> None:
+    """One PDF from the parts: pages in order, outlines concatenated, structure trees and named
+    destinations joined (so links between parts resolve); catalogue, XMP, output intents and
+    document information come from the first part."""
+    import pikepdf
+
+    out = pikepdf.open(parts[0])
+    outline: list = []
+    names: dict[str, object] = {}
+    struct = out.Root.get("/StructTreeRoot")
+    nums = list(struct.ParentTree.Nums) if struct is not None else []
+    next_key = _next_struct_key(struct, nums)
+    document_element = _document_element(struct)
+    sources = []
+    for n, path in enumerate(parts):
+        src = out if n == 0 else pikepdf.open(path)
+        sources.append(src)
+        first = 0 if n == 0 else len(out.pages)
+        if n:
+            with warnings.catch_warnings():  # named destinations are carried over below
+                warnings.simplefilter("ignore", pikepdf.exceptions.PageCopyWarning)
+                out.pages.extend(src.pages)
+        page_index = {p.objgen: i for i, p in enumerate(src.pages)}
+        with src.open_outline() as o:
+            outline.extend(_outline_items(o.root, page_index, first))
+        for key, dest in _named_dests(src):
+            names.setdefault(key, (dest, page_index, first))
+        src_struct = src.Root.get("/StructTreeRoot")
+        if n and struct is not None and src_struct is not None:
+            src_nums = list(src_struct.ParentTree.Nums)
+            shift = next_key
+            for page in out.pages[first:]:
+                if "/StructParents" in page.obj:
+                    page.obj.StructParents = int(page.obj.StructParents) + shift
+                for annot in page.obj.get("/Annots", []):
+                    if "/StructParent" in annot:
+                        annot.StructParent = int(annot.StructParent) + shift
+            for k in range(0, len(src_nums), 2):
+                nums.append(int(src_nums[k]) + shift)
+                nums.append(_copy(out, src_nums[k + 1]))
+            next_key = _next_struct_key(src_struct, src_nums) + shift
+            children = _document_element(src_struct)
+            kids = children.get("/K")
+            kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+            for kid in kids:
+                copied = _copy(out, kid)
+                if isinstance(copied, pikepdf.Dictionary):
+                    copied.P = document_element
+                document_element.K.append(copied)
+    if struct is not None:
+        struct.ParentTree = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
+        struct.ParentTreeNextKey = next_key
+    # named destinations: rebuilt against the merged pages, sorted as a name tree requires
+    dests = pikepdf.Array()
+    for key in sorted(names):
+        dest, page_index, first = names[key]
+        index = page_index.get(dest[0].objgen) if isinstance(dest[0], pikepdf.Dictionary) else None
+        if index is None:
+            continue
+        dests.append(pikepdf.String(key))
+        dests.append(pikepdf.Array([out.pages[first + index].obj, *list(dest)[1:]]))
+    out.Root.Names = pikepdf.Dictionary(Dests=pikepdf.Dictionary(Names=dests))
+    with out.open_outline() as o:
+        o.root.clear()
+        o.root.extend(_rebuild_outline(outline, out))
+    tmp = target.with_suffix(".tmp")
+    out.save(tmp, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    for src in sources:
+        src.close()
+    tmp.replace(target)
+
+
+def _copy(out, obj):
+    """Copy an object of another PDF into ``out`` (direct containers element by element)."""
+    import pikepdf
+
+    if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+        return out.copy_foreign(obj)
+    if isinstance(obj, pikepdf.Array):
+        return pikepdf.Array([_copy(out, x) for x in obj])
+    if isinstance(obj, pikepdf.Dictionary):
+        return pikepdf.Dictionary({k: _copy(out, v) for k, v in obj.items()})
+    return obj
+
+
+def _document_element(struct):
+    import pikepdf
+
+    if struct is None:
+        return None
+    k = struct.K
+    if isinstance(k, pikepdf.Array):
+        k = k[0]
+    if not isinstance(k.get("/K"), pikepdf.Array):
+        k.K = pikepdf.Array([k.K] if k.get("/K") is not None else [])
+    return k
+
+
+def _next_struct_key(struct, nums) -> int:
+    if struct is None:
+        return 0
+    if "/ParentTreeNextKey" in struct:
+        return int(struct.ParentTreeNextKey)
+    return max((int(nums[k]) for k in range(0, len(nums), 2)), default=-1) + 1
+
+
+def _named_dests(pdf):
+    names = pdf.Root.get("/Names")
+    if names is None or "/Dests" not in names:
+        return []
+    from pikepdf import NameTree
+
+    return [(str(k), v) for k, v in NameTree(names.Dests).items()]
+
+
+def _outline_items(items, page_index: dict, first: int) -> list:
+    result = []
+    for item in items:
+        dest = item.destination
+        index = None
+        if dest is not None and len(dest) and hasattr(dest[0], "objgen"):
+            index = page_index.get(dest[0].objgen)
+        rest = list(dest)[1:] if dest is not None else []
+        result.append((item.title, None if index is None else first + index, rest,
+                       _outline_items(item.children, page_index, first)))
+    return result
+
+
+def _rebuild_outline(items, out) -> list:
+    import pikepdf
+
+    result = []
+    for title, index, rest, children in items:
+        item = pikepdf.OutlineItem(title)
+        if index is not None:
+            item.destination = pikepdf.Array([out.pages[index].obj, *rest])
+        item.children.extend(_rebuild_outline(children, out))
+        result.append(item)
+    return result
+
+
+def split_chapter_ids(html: str) -> list[str]:
+    return re.findall(r'<article class="chapter" id="([^"]+)"', html)
