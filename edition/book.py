@@ -94,7 +94,21 @@ def cut_html(html: str, part: str, css: str) -> str:
     middle = {"front": html[body:first], "chapters": html[first:last], "back": html[last:end]}[part]
     head = html[:body].replace("</head>", f"<style>\n{css}\n</style>\n</head>", 1)
     pad = PAD if part != "back" else ""
-    return head + middle + pad + html[end:]
+    return head + _borrowed_anchors(middle) + middle + pad + html[end:]
+
+
+def borrowed_ids(part_html: str) -> list[str]:
+    """Ids this part links to that lie in another part (the merge points them at the real place)."""
+    return sorted(set(re.findall(r'href="#([^"]+)"', part_html)) - set(re.findall(r'\bid="([^"]+)"', part_html)))
+
+
+def _borrowed_anchors(part_html: str) -> str:
+    """Stand-in anchors, out of the flow, so WeasyPrint keeps the links to other parts."""
+    ids = borrowed_ids(part_html)
+    if not ids:
+        return ""
+    return ('<div class="book-borrowed-anchors" style="position: absolute; top: 0; left: 0">'
+            + "".join(f'<div id="{i}"></div>' for i in ids) + "</div>")
 
 
 def page_number_css(first_page: int) -> str:
@@ -178,7 +192,8 @@ def run_write(job: Job) -> dict:
     """Write one part of one variant to ``job.target``; returns its page data (book page numbers)."""
     from .writers.pdf import VARIANT_OPTIONS, _page_data, _stable_document_id, source_date
 
-    document = _layout(job, _html(job, job.relaxed))
+    html = _html(job, job.relaxed)
+    document = _layout(job, html)
     meta = job.edition.metadata
     stamp = source_date().strftime("%Y-%m-%dT%H:%M:%SZ")
     document.metadata.created = stamp
@@ -194,6 +209,8 @@ def run_write(job: Job) -> dict:
     tmp.replace(job.target)
     data, _ = _page_data(document)
     result = _offset(data, job.first_page)
+    block = re.search(r'<div class="book-borrowed-anchors"[^>]*>(.*?)</div></div>', html)
+    result["borrowed"] = re.findall(r'<div id="([^"]+)">', block.group(1)) if block else []
     job.target.with_suffix(".json").write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
     return result
 
@@ -398,10 +415,12 @@ def merge_pdfs(parts: list[Path], target: Path) -> None:
                 warnings.simplefilter("ignore", pikepdf.exceptions.PageCopyWarning)
                 out.pages.extend(src.pages)
         page_index = {p.objgen: i for i, p in enumerate(src.pages)}
+        borrowed = set(json.loads(path.with_suffix(".json").read_text(encoding="utf-8")).get("borrowed", ()))
         with src.open_outline() as o:
             outline.extend(_outline_items(o.root, page_index, first))
         for key, dest in _named_dests(src):
-            names.setdefault(key, (dest, page_index, first))
+            if key not in borrowed:
+                names.setdefault(key, (dest, page_index, first))
         src_struct = src.Root.get("/StructTreeRoot")
         if n and struct is not None and src_struct is not None:
             src_nums = list(src_struct.ParentTree.Nums)
