@@ -161,23 +161,23 @@ def _layout(job: Job, html: str):
 
 
 def _offset(data, first_page: int) -> dict:
-    shift = first_page - 1
-    return {"page_count": data.page_count,
-            "person_pages": {k: [p + shift for p in v] for k, v in data.person_pages.items()},
-            "page_starts": [[p + shift, a, t] for p, a, t in data.page_starts],
-            "footnote_pages": {k: [a + shift, b + shift] for k, (a, b) in data.footnote_pages.items()}}
+    """PageData as JSON, its pages counted from ``first_page``."""
+    return _shifted({"page_count": data.page_count, "person_pages": data.person_pages,
+                     "page_starts": data.page_starts, "footnote_pages": data.footnote_pages}, first_page)
 
 
 def run_plan(job: Job) -> dict:
-    """Lay a chapter out alone until every footnote sits on its call's page (pages from 1)."""
+    """Lay a chapter out alone until every footnote sits on its call's page (pages from 1); with
+    ``job.target`` (its first page is already certain) also write that layout as the reading part."""
     from .writers.pdf import MAX_RELAXATIONS, _page_data
 
     relaxed: frozenset[str] = frozenset()
-    for _ in range(MAX_RELAXATIONS):
-        document = _layout(job, _html(job, relaxed))
+    for attempt in range(MAX_RELAXATIONS):
+        html = _html(job, relaxed)
+        document = _layout(job, html)
         data, call_paragraph = _page_data(document)
         misplaced = data.misplaced_footnotes()
-        if not misplaced:
+        if not misplaced or attempt == MAX_RELAXATIONS - 1:
             break
         next_page_starts = {page: para for page, para, _ in data.page_starts}
         relax = {call_paragraph[n] for n in misplaced if n in call_paragraph}
@@ -185,15 +185,20 @@ def run_plan(job: Job) -> dict:
         if relax <= relaxed:
             break
         relaxed = relaxed | relax
+    if job.target is not None:
+        _write(job, html, document, relaxed)
     return {"relaxed": sorted(relaxed), "data": _offset(data, 1)}
 
 
 def run_write(job: Job) -> dict:
     """Write one part of one variant to ``job.target``; returns its page data (book page numbers)."""
+    html = _html(job, job.relaxed)
+    return _write(job, html, _layout(job, html), job.relaxed)
+
+
+def _write(job: Job, html: str, document, relaxed: frozenset[str]) -> dict:
     from .writers.pdf import VARIANT_OPTIONS, _page_data, _stable_document_id, source_date
 
-    html = _html(job, job.relaxed)
-    document = _layout(job, html)
     meta = job.edition.metadata
     stamp = source_date().strftime("%Y-%m-%dT%H:%M:%SZ")
     document.metadata.created = stamp
@@ -206,12 +211,13 @@ def run_write(job: Job) -> dict:
     options["pdf_identifier"] = meta.identifier_for(job.variant).encode()
     tmp = job.target.with_suffix(".tmp")
     document.write_pdf(tmp, **options)
-    tmp.replace(job.target)
     data, _ = _page_data(document)
     result = _offset(data, job.first_page)
+    result["relaxed"] = sorted(relaxed)
     block = re.search(r'<div class="book-borrowed-anchors"[^>]*>(.*?)</div></div>', html)
     result["borrowed"] = re.findall(r'<div id="([^"]+)">', block.group(1)) if block else []
     job.target.with_suffix(".json").write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(job.target)  # last: a part counts as cached once its PDF exists
     return result
 
 
@@ -270,109 +276,148 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
     digest = code_digest(root)
     base = Job("plan", edition, config, root, fonts_dir, build_dir)
     chapters = [chapter_edition(edition, i) for i in range(len(edition.chapters))]
-    variants = [v for v, f in (("reading", "pdf"), ("printer", "print")) if f in formats]
-    if not variants:
-        variants = ["reading"]  # the EPUB's page-list comes from the reading PDF's pages
+    front, back = front_edition(edition), back_edition(edition)
+    variants = [v for v, f in (("reading", "pdf"), ("printer", "print")) if f in formats] or ["reading"]
+
+    def part_path(kind: str, variant: str, *content) -> Path:
+        # a chapter's layout (its relaxed paragraphs included) follows from its content and first page
+        return cache / f"{kind}-{variant}-{_key(digest, kind, variant, config, *content)}.pdf"
+
+    def cached(path: Path) -> dict | None:
+        if path.exists() and path.with_suffix(".json").exists():
+            return json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        return None
+
     outputs: list[Path] = []
     with ProcessPoolExecutor(max_workers=worker_count()) as pool:
         # pass 1: page counts, from the cache or a layout of each chapter alone
-        front = front_edition(edition)
         front_count = cache / f"front-{_key(digest, config, front)}.count"
         probe = None
         if not front_count.exists():  # the front matter's length depends only on its content
             probe = pool.submit(run_write, replace(base, kind="front", edition=front,
                                                    target=cache / f"{front_count.stem}-probe.pdf"))
-        plans: dict[int, dict] = {}
+        plan_paths = [cache / f"plan-{_key(digest, config, c)}.json" for c in chapters]
+        plans: dict[int, dict] = {i: json.loads(p.read_text(encoding="utf-8"))
+                                  for i, p in enumerate(plan_paths) if p.exists()}
+        # while the first page of a chapter is certain (everything before it known), its first
+        # layout is also its reading part: one layout fewer
+        page = json.loads(front_count.read_text()) + 1 if front_count.exists() else None
+        todo: list[Job] = []
+        for i, chapter in enumerate(chapters):
+            if i in plans:
+                if page is not None:
+                    page += plans[i]["data"]["page_count"]
+                continue
+            job = replace(base, edition=chapter)
+            if page is not None:
+                job = replace(job, first_page=page, target=part_path("chapter", "reading", chapter, page))
+            todo.append(job)
+            page = None
+        # with cores to spare (an edited chapter), the printer's part plans alongside: bleed and marks
+        # do not change the layout, so it finds the same paragraphs to relax
+        spare = len(todo) * len(variants) <= worker_count()
         pending: dict[Future, int] = {}
-        keys = [_key(digest, config, c) for c in chapters]
-        for i, key in enumerate(keys):
-            path = cache / f"plan-{key}.json"
-            if path.exists():
-                plans[i] = json.loads(path.read_text(encoding="utf-8"))
-            else:
-                pending[pool.submit(run_plan, replace(base, edition=chapters[i]))] = i
+        for job in todo:
+            i = chapters.index(job.edition)
+            pending[pool.submit(run_plan, job)] = i
+            if job.target is not None and spare and "printer" in variants:
+                pending[pool.submit(run_plan, replace(job, variant="printer", target=part_path(
+                    "chapter", "printer", job.edition, job.first_page)))] = -1 - i
         if pending:
-            progress(f"laying out {len(pending)} chapters")
+            progress(f"laying out {len(todo)} chapters")
         for future, i in pending.items():
-            plans[i] = future.result()
-            (cache / f"plan-{keys[i]}.json").write_text(json.dumps(plans[i], ensure_ascii=False), encoding="utf-8")
+            plan = future.result()
+            if i >= 0:
+                plans[i] = plan
+                plan_paths[i].write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
         if probe is not None:
             front_count.write_text(json.dumps(probe.result()["page_count"]))
-        front_pages = json.loads(front_count.read_text())
 
         # page numbers: every part has an even page count, so every chapter starts on a recto
         starts = []
-        page = front_pages + 1
+        page = json.loads(front_count.read_text()) + 1
         for i in range(len(chapters)):
             starts.append(page)
-            count = plans[i]["data"]["page_count"]
-            page += count + count % 2
+            page += plans[i]["data"]["page_count"]
         back_start = page
         targets: dict[str, int] = {}
         person_pages: dict[str, list[int]] = {}
+        chapter_data = []
         for i, chapter in enumerate(edition.chapters):
-            shift = starts[i] - 1
+            data = _shifted(plans[i]["data"], starts[i])
+            chapter_data.append(data)
             targets[chapter.id] = starts[i]
-            data = plans[i]["data"]
             first_of = {a: p for p, a, _ in reversed(data["page_starts"])}
-            for s in chapter.sections:
-                if s.head and s.id in first_of:
-                    targets[s.id] = first_of[s.id] + shift
+            targets.update({s.id: first_of[s.id] for s in chapter.sections if s.head and s.id in first_of})
             for person, pages in data["person_pages"].items():
-                person_pages.setdefault(person, []).extend(p + shift for p in pages)
+                person_pages.setdefault(person, []).extend(pages)
         index_pages = {k: tuple(sorted(set(v))) for k, v in person_pages.items()}
 
-        # pass 2: write every part of every variant (cached by content hash)
-        back = back_edition(edition)
-        jobs: list[tuple[str, Job]] = []
-        for variant in variants:
-            jobs.append((variant, replace(base, kind="front", edition=front, variant=variant, targets=targets)))
-            for i in range(len(chapters)):
-                jobs.append((variant, replace(base, kind="chapter", edition=chapters[i], variant=variant,
-                                              first_page=starts[i], relaxed=frozenset(plans[i]["relaxed"]))))
-            jobs.append((variant, replace(base, kind="back", edition=back, variant=variant, first_page=back_start,
-                                          index_pages=index_pages)))
+        # pass 2: every part of every variant not cached; the reading front and back first, as
+        # the EPUB's page-list waits for them (chapters' page data come from their plans)
         parts: dict[str, list[Path]] = {v: [] for v in variants}
-        results: dict[Future, tuple[str, Path]] = {}
-        done_parts: dict[Path, dict] = {}
-        for variant, job in jobs:
-            key = _key(digest, job.kind, job.variant, job.config, job.edition, job.first_page, sorted(job.relaxed),
-                       job.index_pages, job.targets)
-            target = cache / f"{job.kind}-{variant}-{key}.pdf"
-            parts[variant].append(target)
-            if target.exists() and target.with_suffix(".json").exists():
-                done_parts[target] = json.loads(target.with_suffix(".json").read_text(encoding="utf-8"))
+        jobs: list[tuple[int, Job]] = []
+        for variant in variants:
+            first = 0 if variant == "reading" else 2
+            jobs.append((first, replace(base, kind="front", edition=front, variant=variant, targets=targets,
+                                        target=part_path("front", variant, front, targets))))
+            parts[variant].append(jobs[-1][1].target)
+            for i, chapter in enumerate(chapters):
+                jobs.append((1, replace(base, kind="chapter", edition=chapter, variant=variant, first_page=starts[i],
+                                        relaxed=frozenset(plans[i]["relaxed"]),
+                                        target=part_path("chapter", variant, chapter, starts[i]))))
+                parts[variant].append(jobs[-1][1].target)
+            jobs.append((first, replace(base, kind="back", edition=back, variant=variant, first_page=back_start,
+                                        index_pages=index_pages,
+                                        target=part_path("back", variant, back, back_start, index_pages))))
+            parts[variant].append(jobs[-1][1].target)
+        done: dict[Path, dict] = {}
+        running: dict[Future, Path] = {}
+        for _, job in sorted(jobs, key=lambda j: j[0]):
+            data = cached(job.target)
+            if data is not None and data.get("relaxed", []) == sorted(job.relaxed):
+                done[job.target] = data
             else:
-                results[pool.submit(run_write, replace(job, target=target))] = (variant, target)
-        progress(f"writing {len(results)} parts on {worker_count()} processes")
-        epub_future = None
-        reading_parts = set(parts["reading"]) if "reading" in parts else set()
-        waiting = set(results)
+                running[pool.submit(run_write, job)] = job.target
+        progress(f"writing {len(running)} parts on {worker_count()} processes")
+        epub = None
+        merged: set[str] = set()
         while True:
-            if epub_future is None and "epub" in formats and reading_parts <= set(done_parts):
-                starts_all = tuple(tuple(s) for p in parts["reading"] for s in done_parts[p]["page_starts"])
-                front_pdf = parts["reading"][0] if "pdf" in formats else None
-                epub_future = pool.submit(run_epub, (edition, staging / f"{name}.epub", build_dir, root / "styles",
-                                                     starts_all if "pdf" in formats else (), front_pdf))
-            if not waiting:
+            reading = parts.get("reading", [])
+            if epub is None and "epub" in formats and reading and reading[0] in done and reading[-1] in done:
+                page_starts = ()
+                if "pdf" in formats:
+                    page_starts = tuple(tuple(s) for d in [done[reading[0]], *chapter_data, done[reading[-1]]]
+                                        for s in d["page_starts"])
+                epub = pool.submit(run_epub, (edition, staging / f"{name}.epub", build_dir, root / "styles",
+                                              page_starts, reading[0] if "pdf" in formats else None))
+            for variant, fmt, suffix in (("reading", "pdf", ""), ("printer", "print", "-print")):
+                if fmt in formats and variant not in merged and all(p in done for p in parts[variant]):
+                    progress(f"merging the {variant} PDF")
+                    merge_pdfs(parts[variant], staging / f"{name}{suffix}.pdf")
+                    outputs.append(staging / f"{name}{suffix}.pdf")
+                    merged.add(variant)
+            if not running:
                 break
-            finished, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
-                done_parts[results[future][1]] = future.result()
-
-        progress("merging the parts")
-        for variant, fmt, suffix in (("reading", "pdf", ""), ("printer", "print", "-print")):
-            if fmt in formats:
-                target = staging / f"{name}{suffix}.pdf"
-                merge_pdfs(parts[variant], target)
-                outputs.append(target)
+                done[running.pop(future)] = future.result()
         if "pdf" in formats:
-            merged = merge_page_data([done_parts[p] for p in parts["reading"]], plans)
-            (staging / f"{name}.pages.json").write_text(merged.to_json(), encoding="utf-8")
-        if epub_future is not None:
-            epub_future.result()
+            pages = merge_page_data([done[p] for p in parts["reading"]], plans)
+            (staging / f"{name}.pages.json").write_text(pages.to_json(), encoding="utf-8")
+        if epub is not None:
+            epub.result()
             outputs.append(staging / f"{name}.epub")
-    return outputs
+    order = [f"{name}.pdf", f"{name}-print.pdf", f"{name}.epub"]
+    return sorted(outputs, key=lambda p: order.index(p.name))
+
+
+def _shifted(data: dict, first_page: int) -> dict:
+    shift = first_page - 1
+    return {"page_count": data["page_count"],
+            "person_pages": {k: [p + shift for p in v] for k, v in data["person_pages"].items()},
+            "page_starts": [[p + shift, a, t] for p, a, t in data["page_starts"]],
+            "footnote_pages": {k: [a + shift, b + shift] for k, (a, b) in data["footnote_pages"].items()}}
 
 
 def merge_page_data(parts: list[dict], plans: dict[int, dict]) -> BookPages:
