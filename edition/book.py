@@ -32,6 +32,7 @@ from .config import PrintConfig
 from .model import Chapter, Edition
 
 VARIANTS = ("reading", "printer")
+EPUB_BESIDE_MAX_CHAPTERS = 4
 CACHE_VERSION = "1"
 
 
@@ -230,6 +231,23 @@ def run_epub(args: tuple) -> None:
     write_epub(edition, target, build_dir, font_files(), styles, page_starts, cover)
 
 
+def work(task: str, arg):
+    """What a worker runs: one job, then the memory it freed handed back to the system, so a
+    worker's size between jobs is its modules, not its largest layout so far (the book's peak
+    memory is the sum of its processes)."""
+    import ctypes
+    import gc
+
+    try:
+        return {"plan": run_plan, "write": run_write, "epub": run_epub}[task](arg)
+    finally:
+        gc.collect()
+        try:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):
+            pass
+
+
 # --- caching -------------------------------------------------------------------------------------
 
 def _key(*parts) -> str:
@@ -294,7 +312,7 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
         front_count = cache / f"front-{_key(digest, config, front)}.count"
         probe = None
         if not front_count.exists():  # the front matter's length depends only on its content
-            probe = pool.submit(run_write, replace(base, kind="front", edition=front,
+            probe = pool.submit(work, "write", replace(base, kind="front", edition=front,
                                                    target=cache / f"{front_count.stem}-probe.pdf"))
         plan_paths = [cache / f"plan-{_key(digest, config, c)}.json" for c in chapters]
         plans: dict[int, dict] = {i: json.loads(p.read_text(encoding="utf-8"))
@@ -319,9 +337,9 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
         pending: dict[Future, int] = {}
         for job in todo:
             i = chapters.index(job.edition)
-            pending[pool.submit(run_plan, job)] = i
+            pending[pool.submit(work, "plan", job)] = i
             if job.target is not None and spare and "printer" in variants:
-                pending[pool.submit(run_plan, replace(job, variant="printer", target=part_path(
+                pending[pool.submit(work, "plan", replace(job, variant="printer", target=part_path(
                     "chapter", "printer", job.edition, job.first_page)))] = -1 - i
         if pending:
             progress(f"laying out {len(todo)} chapters")
@@ -378,36 +396,48 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
             if data is not None and data.get("relaxed", []) == sorted(job.relaxed):
                 done[job.target] = data
             else:
-                running[pool.submit(run_write, job)] = job.target
+                running[pool.submit(work, "write", job)] = job.target
         progress(f"writing {len(running)} parts on {worker_count()} processes")
-        epub = None
-        merged: set[str] = set()
+        # the EPUB's memory grows with the book (pandoc holds all of it: 0.6 GB for 20 chapters),
+        # so beside the PDF jobs only for a small book; otherwise after them, in a fresh process
+        epub = epub_args = None
         while True:
             reading = parts.get("reading", [])
-            if epub is None and "epub" in formats and reading and reading[0] in done and reading[-1] in done:
+            if epub_args is None and "epub" in formats and reading and reading[0] in done and reading[-1] in done:
                 page_starts = ()
                 if "pdf" in formats:
                     page_starts = tuple(tuple(s) for d in [done[reading[0]], *chapter_data, done[reading[-1]]]
                                         for s in d["page_starts"])
-                epub = pool.submit(run_epub, (edition, staging / f"{name}.epub", build_dir, root / "styles",
-                                              page_starts, reading[0] if "pdf" in formats else None))
-            for variant, fmt, suffix in (("reading", "pdf", ""), ("printer", "print", "-print")):
-                if fmt in formats and variant not in merged and all(p in done for p in parts[variant]):
-                    progress(f"merging the {variant} PDF")
-                    merge_pdfs(parts[variant], staging / f"{name}{suffix}.pdf")
-                    outputs.append(staging / f"{name}{suffix}.pdf")
-                    merged.add(variant)
+                epub_args = (edition, staging / f"{name}.epub", build_dir, root / "styles", page_starts,
+                             reading[0] if "pdf" in formats else None)
+                if len(chapters) <= EPUB_BESIDE_MAX_CHAPTERS:
+                    epub = pool.submit(work, "epub", epub_args)
             if not running:
                 break
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 done[running.pop(future)] = future.result()
-        if "pdf" in formats:
-            pages = merge_page_data([done[p] for p in parts["reading"]], plans)
-            (staging / f"{name}.pages.json").write_text(pages.to_json(), encoding="utf-8")
-        if epub is not None:
-            epub.result()
-            outputs.append(staging / f"{name}.epub")
+        solo = None
+        if epub is None and epub_args is not None:
+            pool.shutdown()  # the workers' memory is freed before the EPUB starts
+            solo = ProcessPoolExecutor(max_workers=1)
+            epub = solo.submit(work, "epub", epub_args)
+        try:
+            for variant, fmt, suffix in (("reading", "pdf", ""), ("printer", "print", "-print")):
+                if fmt in formats:
+                    progress(f"merging the {variant} PDF")
+                    merge_pdfs(parts[variant], staging / f"{name}{suffix}.pdf")
+                    outputs.append(staging / f"{name}{suffix}.pdf")
+            if "pdf" in formats:
+                pages = merge_page_data([done[p] for p in parts["reading"]], plans)
+                (staging / f"{name}.pages.json").write_text(pages.to_json(), encoding="utf-8")
+            if epub is not None:
+                progress("writing the EPUB")
+                epub.result()
+                outputs.append(staging / f"{name}.epub")
+        finally:
+            if solo is not None:
+                solo.shutdown()
     order = [f"{name}.pdf", f"{name}-print.pdf", f"{name}.epub"]
     return sorted(outputs, key=lambda p: order.index(p.name))
 
