@@ -82,19 +82,31 @@ def back_edition(edition: Edition) -> Edition:
 PAD = '<div class="book-part-pad" style="break-before: right"></div>'
 
 
-def cut_html(html: str, part: str, css: str) -> str:
-    """The print HTML reduced to one part ("front", "chapters" or "back"), with ``css`` added.
+def back_pieces(back: str) -> list[str]:
+    """The back matter's sections (notes, glossary, bibliography, corrections, index), each of which
+    the stylesheet starts on a recto: laid out apart, no one job holds the whole back matter."""
+    starts = [m.start() for m in re.finditer(r'<section class="back', back)] or [0]
+    return [back[a:b] for a, b in zip(starts, [*starts[1:], len(back)], strict=True)]
+
+
+def cut_html(html: str, part: str, css: str, piece: int | None = None) -> str:
+    """The print HTML reduced to one part ("front", "chapters" or "back", or one ``piece`` of the
+    back), with ``css`` added.
 
     The template lays out front matter, then one ``<article>`` per chapter, then back matter; a
-    part ends with a page forced onto a recto, dropped after layout, so its page count is even.
+    part ends with a page forced onto a recto, dropped after layout, so its page count is even
+    (the book's last part excepted).
     """
     body = html.index(">", html.index("<body")) + 1
     first = html.index("<article")
     last = html.rindex("</article>") + len("</article>")
     end = html.rindex("</body>")
     middle = {"front": html[body:first], "chapters": html[first:last], "back": html[last:end]}[part]
-    head = html[:body].replace("</head>", f"<style>\n{css}\n</style>\n</head>", 1)
     pad = PAD if part != "back" else ""
+    if part == "back" and piece is not None:
+        pieces = back_pieces(middle)
+        middle, pad = pieces[piece], PAD if piece < len(pieces) - 1 else ""
+    head = html[:body].replace("</head>", f"<style>\n{css}\n</style>\n</head>", 1)
     return head + _borrowed_anchors(middle) + middle + pad + html[end:]
 
 
@@ -138,25 +150,43 @@ class Job:
     index_pages: dict | None = None
     targets: dict | None = None  # contents: id -> page
     target: Path | None = None
+    piece: int | None = None  # which section of the back matter
 
 
-def _html(job: Job, relaxed: frozenset[str]) -> str:
+def _full_html(job: Job, relaxed: frozenset[str]) -> str:
+    """The print HTML of the job's slice of the edition. The back matter's is shared by the jobs of
+    its sections through a file (rendering it is a second for a large book)."""
     from .writers.print_html import PrintContext, render_print_html
 
     ctx = PrintContext(job.edition, job.config, job.fonts_dir.resolve().as_uri(), job.variant, job.index_pages,
                        relaxed)
+    shared = None
+    if job.kind == "back":
+        shared = job.build_dir / "cache" / "book" / f"html-{_key(code_digest(job.root), ctx)}.html"
+        if shared.exists():
+            return shared.read_text(encoding="utf-8")
     html = render_print_html(ctx, job.root / "styles")
-    css = page_number_css(job.first_page)
-    if job.kind == "front":
-        css = contents_css(job.targets or {})
-    return cut_html(html, {"plan": "chapters", "chapter": "chapters"}.get(job.kind, job.kind), css)
+    if shared is not None:
+        tmp = shared.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(html, encoding="utf-8")
+        tmp.replace(shared)
+    return html
+
+
+def _cut(job: Job, html: str) -> str:
+    css = contents_css(job.targets or {}) if job.kind == "front" else page_number_css(job.first_page)
+    return cut_html(html, {"plan": "chapters", "chapter": "chapters"}.get(job.kind, job.kind), css, job.piece)
+
+
+def _html(job: Job, relaxed: frozenset[str]) -> str:
+    return _cut(job, _full_html(job, relaxed))
 
 
 def _layout(job: Job, html: str):
     from .writers.pdf import _render
 
     document = _render(html, job.root, job.build_dir)
-    if job.kind != "back":
+    if PAD in html:
         document = document.copy(document.pages[:-1])  # the pad page
     return document
 
@@ -189,6 +219,18 @@ def run_plan(job: Job) -> dict:
     if job.target is not None:
         _write(job, html, document, relaxed)
     return {"relaxed": sorted(relaxed), "data": _offset(data, 1)}
+
+
+def run_back_plan(job: Job) -> dict:
+    """The page count of each section of the back matter (each laid out alone, one after the other)."""
+    html = _full_html(job, frozenset())
+    counts = []
+    for piece in range(len(back_pieces(html[html.rindex("</article>"):html.rindex("</body>")]))):
+        document = _layout(job, _cut(replace(job, piece=piece), html))
+        counts.append(len(document.pages))
+        del document
+        _trim()
+    return {"counts": counts}
 
 
 def run_write(job: Job) -> dict:
@@ -235,17 +277,21 @@ def work(task: str, arg):
     """What a worker runs: one job, then the memory it freed handed back to the system, so a
     worker's size between jobs is its modules, not its largest layout so far (the book's peak
     memory is the sum of its processes)."""
+    try:
+        return {"plan": run_plan, "back-plan": run_back_plan, "write": run_write, "epub": run_epub}[task](arg)
+    finally:
+        _trim()
+
+
+def _trim() -> None:
     import ctypes
     import gc
 
+    gc.collect()
     try:
-        return {"plan": run_plan, "write": run_write, "epub": run_epub}[task](arg)
-    finally:
-        gc.collect()
-        try:
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
-        except (OSError, AttributeError):
-            pass
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 # --- caching -------------------------------------------------------------------------------------
@@ -314,6 +360,10 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
         if not front_count.exists():  # the front matter's length depends only on its content
             probe = pool.submit(work, "write", replace(base, kind="front", edition=front,
                                                    target=cache / f"{front_count.stem}-probe.pdf"))
+        back_plan_path = cache / f"back-plan-{_key(digest, config, back)}.json"
+        back_plan = None
+        if not back_plan_path.exists():  # the longest job: first
+            back_plan = pool.submit(work, "back-plan", replace(base, kind="back", edition=back))
         plan_paths = [cache / f"plan-{_key(digest, config, c)}.json" for c in chapters]
         plans: dict[int, dict] = {i: json.loads(p.read_text(encoding="utf-8"))
                                   for i, p in enumerate(plan_paths) if p.exists()}
@@ -357,7 +407,13 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
         for i in range(len(chapters)):
             starts.append(page)
             page += plans[i]["data"]["page_count"]
-        back_start = page
+        if back_plan is not None:
+            back_plan_path.write_text(json.dumps(back_plan.result()))
+        back_counts = json.loads(back_plan_path.read_text())["counts"]
+        back_starts = []
+        for count in back_counts:
+            back_starts.append(page)
+            page += count
         targets: dict[str, int] = {}
         person_pages: dict[str, list[int]] = {}
         chapter_data = []
@@ -385,10 +441,12 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
                                         relaxed=frozenset(plans[i]["relaxed"]),
                                         target=part_path("chapter", variant, chapter, starts[i]))))
                 parts[variant].append(jobs[-1][1].target)
-            jobs.append((first, replace(base, kind="back", edition=back, variant=variant, first_page=back_start,
-                                        index_pages=index_pages,
-                                        target=part_path("back", variant, back, back_start, index_pages))))
-            parts[variant].append(jobs[-1][1].target)
+            for j, start in enumerate(back_starts):  # only the last, the index, has page numbers in it
+                pages = index_pages if j == len(back_starts) - 1 else None
+                jobs.append((first, replace(base, kind="back", edition=back, variant=variant, first_page=start,
+                                            index_pages=pages, piece=j,
+                                            target=part_path("back", variant, back, j, start, pages))))
+                parts[variant].append(jobs[-1][1].target)
         done: dict[Path, dict] = {}
         running: dict[Future, Path] = {}
         for _, job in sorted(jobs, key=lambda j: j[0]):
@@ -403,10 +461,12 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
         epub = epub_args = None
         while True:
             reading = parts.get("reading", [])
-            if epub_args is None and "epub" in formats and reading and reading[0] in done and reading[-1] in done:
+            if epub_args is None and "epub" in formats and reading and reading[0] in done \
+                    and all(p in done for p in reading[len(chapters) + 1:]):
                 page_starts = ()
                 if "pdf" in formats:
-                    page_starts = tuple(tuple(s) for d in [done[reading[0]], *chapter_data, done[reading[-1]]]
+                    page_starts = tuple(tuple(s) for d in [done[reading[0]], *chapter_data,
+                                                           *(done[p] for p in reading[len(chapters) + 1:])]
                                         for s in d["page_starts"])
                 epub_args = (edition, staging / f"{name}.epub", build_dir, root / "styles", page_starts,
                              reading[0] if "pdf" in formats else None)
