@@ -457,7 +457,8 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
                 running[pool.submit(work, "write", job)] = job.target
         progress(f"writing {len(running)} parts on {worker_count()} processes")
         # the EPUB's memory grows with the book (pandoc holds all of it: 0.6 GB for 20 chapters),
-        # so beside the PDF jobs only for a small book; otherwise after them, in a fresh process
+        # so beside the PDF jobs only for a small book; otherwise after them, in a fresh process,
+        # and before the merges
         epub = epub_args = None
         while True:
             reading = parts.get("reading", [])
@@ -483,6 +484,9 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
             solo = ProcessPoolExecutor(max_workers=1)
             epub = solo.submit(work, "epub", epub_args)
         try:
+            if solo is not None:  # a large book: the merges (pikepdf holds the whole book) after the EPUB
+                progress("writing the EPUB")
+                epub.result()
             for variant, fmt, suffix in (("reading", "pdf", ""), ("printer", "print", "-print")):
                 if fmt in formats:
                     progress(f"merging the {variant} PDF")
@@ -492,7 +496,8 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
                 pages = merge_page_data([done[p] for p in parts["reading"]], plans)
                 (staging / f"{name}.pages.json").write_text(pages.to_json(), encoding="utf-8")
             if epub is not None:
-                progress("writing the EPUB")
+                if solo is None:
+                    progress("writing the EPUB")
                 epub.result()
                 outputs.append(staging / f"{name}.epub")
         finally:
