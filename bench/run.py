@@ -2,6 +2,7 @@
 """Benchmark of the chapter build: prints figures, asserts nothing (times are never a test).
 
     python bench/run.py            # cold build in a scratch copy, stage times, raw renderers, memory
+    python bench/run.py --book 1,5,20   # generated books of N chapters: time and memory for each N
 
 Figures: the full build (both PDFs and the EPUB) against the raw renderers on the same content in
 the same run (WeasyPrint on the generated print HTML alone, pandoc on the generated pandoc JSON
@@ -10,11 +11,14 @@ alone), the time of each stage, the no-change rebuild, and peak memory.
 
 from __future__ import annotations
 
+import argparse
+import os
 import resource
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -84,5 +88,104 @@ def main() -> None:
     print(f"{'peak memory, this process / a build process':<{width}}  {peak_self:.0f} MB / {peak_child:.0f} MB")
 
 
+def tree_pss(pid: int) -> int:
+    """Memory of a process and all its descendants, in bytes: the sum of their proportional set
+    sizes (pages shared by forked workers counted once, not once per process)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    children.setdefault(int(fh.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+            except OSError:
+                continue
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as fh:
+                total += next(int(line.split()[1]) for line in fh if line.startswith("Pss:")) * 1024
+        except (OSError, StopIteration):
+            pass
+        todo.extend(children.get(p, ()))
+    return total
+
+
+def measured_build(root: Path, env: dict) -> tuple[float, int, float]:
+    """Wall time, peak memory of all the build's processes together (sampled every 50 ms) and the
+    CPU time of all of them (on a shared machine, the fairer measure of what the build costs)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root", str(root)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+
+    def sample():
+        nonlocal peak
+        while proc.poll() is None:
+            peak = max(peak, tree_pss(proc.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    _, err = proc.communicate()
+    elapsed = time.perf_counter() - start
+    sampler.join()
+    if proc.returncode:
+        raise SystemExit(err.decode())
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return elapsed, peak, cpu
+
+
+def edit_one_annotation(root: Path) -> None:
+    """Change the body of the first footnote of chapter 1 (what an editor does between builds)."""
+    path = root / "annotations" / "editorial-notes.yaml"
+    text = path.read_text(encoding="utf-8")
+    marker = "  body: "
+    at = text.index(marker) + len(marker)
+    path.write_text(text[:at] + text[at:].replace("\n", " (แก้ไข)\n", 1), encoding="utf-8")
+
+
+def book_table(sizes: list[int]) -> None:
+    from bench.book import make_book
+
+    env = dict(os.environ)
+    workers = env.get("EDITION_JOBS") or str(len(os.sched_getaffinity(0)))
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            root = make_book(Path(tmp) / f"book-{n}", n)
+            cold, cold_mem, cold_cpu = measured_build(root, env)
+            again, _, _ = measured_build(root, env)
+            edit_one_annotation(root)
+            edited, edit_mem, edit_cpu = measured_build(root, env)
+            import pikepdf
+            with pikepdf.open(root / "dist" / f"book-{n}.pdf") as pdf:
+                pages = len(pdf.pages)
+            rows.append((n, pages, cold, cold_cpu, again, edited, edit_cpu, max(cold_mem, edit_mem)))
+            shutil.rmtree(root)
+    print(f"workers: {workers} (EDITION_JOBS), cores: {os.cpu_count()}")
+    print("| chapters | pages | full build, cold (CPU) | no-change rebuild | after one annotation edit (CPU) "
+          "| peak memory, all processes |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for n, pages, cold, cold_cpu, again, edited, edit_cpu, mem in rows:
+        print(f"| {n} | {pages} | {cold:.1f} s ({cold_cpu:.0f} s) | {again:.2f} s | {edited:.1f} s ({edit_cpu:.0f} s) "
+              f"| {mem / 2**20:.0f} MB |")
+    one = next((r for r in rows if r[0] == 1), None)
+    if one:
+        for n, _, cold, cold_cpu, *_ in rows:
+            if n > 1:
+                print(f"{n} chapters: {cold:.1f} s wall against {n} x one chapter / {workers} workers = "
+                      f"{n * one[2] / int(workers):.1f} s; CPU per chapter {cold_cpu / n:.0f} s (one chapter: "
+                      f"{one[3]:.0f} s)")
+
+
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--book", help="chapter counts, e.g. 1,5,20: generated books instead of the chapter")
+    args = parser.parse_args()
+    if args.book:
+        book_table([int(n) for n in args.book.split(",")])
+    else:
+        main()

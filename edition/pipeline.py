@@ -103,12 +103,67 @@ def swap_into(staging: Path, dist: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def justification_note(justified: dict[str, int] | None) -> list[str]:
+    """What the build says about the justified lines of a PDF (none when set ragged)."""
+    if not justified:
+        return []
+    j = justified
+    note = f"justified {j['lines']} lines; {j['loose']} set loose (wider gaps than the limits in the README)"
+    if j.get("ragged", 0) + j.get("unaligned", 0):
+        note += (f"; {j.get('ragged', 0)} paragraphs left ragged and {j.get('unaligned', 0)} lines unstretched: "
+                 "the justifier could not measure them")
+    return [note]
+
+
+def _build_chapter(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Path, build_dir: Path,
+                   staging: Path, name: str, formats: tuple[str, ...], progress: Progress,
+                   notes: list[str]) -> list[Path]:
+    """One chapter as one document: the layout plan, then the reading PDF and the EPUB here while a
+    second process (with a second core) writes the printer's PDF from the same plan."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .book import worker_count
+    from .writers.epub import font_files, write_epub
+    from .writers.pdf import plan_layout, write_pdf
+
+    plan = pages = printer = None
+    pool = ProcessPoolExecutor(max_workers=1) if "print" in formats and worker_count() > 1 else None
+    try:
+        if "pdf" in formats or "print" in formats:
+            progress("laying out the book")
+            plan = plan_layout(edition, config, root, fonts_dir, build_dir)
+        if pool is not None:
+            printer = pool.submit(write_pdf, edition, config, "printer", root, fonts_dir,
+                                  staging / f"{name}-print.pdf", build_dir, plan)
+        if "pdf" in formats:
+            progress("writing the reading PDF")
+            target = staging / f"{name}.pdf"
+            pages = write_pdf(edition, config, "reading", root, fonts_dir, target, build_dir, plan)
+            notes.extend(justification_note(pages.justified))
+            (staging / f"{name}.pages.json").write_text(pages.to_json(), encoding="utf-8")
+        if "epub" in formats:  # after the reading PDF: its page-list and cover come from it
+            progress("writing the EPUB")
+            cover = cover_image(staging / f"{name}.pdf", build_dir) if "pdf" in formats else None
+            write_epub(edition, staging / f"{name}.epub", build_dir, font_files(), root / "styles",
+                       pages.page_starts if pages is not None else (), cover)
+        if "print" in formats:
+            progress("writing the printer's PDF")
+            if printer is not None:
+                printer.result()
+            else:
+                write_pdf(edition, config, "printer", root, fonts_dir, staging / f"{name}-print.pdf", build_dir,
+                          plan)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    return [staging / f"{name}{suffix}" for fmt, suffix in (("pdf", ".pdf"), ("print", "-print.pdf"), ("epub", ".epub"))
+            if fmt in formats]
+
+
 def build(root: Path, trim: str | None = None, progress: Progress = lambda s: None,
           formats: tuple[str, ...] = ("pdf", "print", "epub"), justify: bool | None = None) -> BuildResult:
     """Build every output in ``formats``; ``justify`` overrides styles/print.yaml's setting."""
     from .fonts import stage_fonts, stage_profiles
-    from .writers.epub import font_files, write_epub
-    from .writers.pdf import plan_layout, write_pdf
 
     book = load_book(root)
     digest = input_digest(root, book, trim, formats, justify)
@@ -136,36 +191,14 @@ def build(root: Path, trim: str | None = None, progress: Progress = lambda s: No
     staging = Path(tempfile.mkdtemp(prefix=".dist-staging-", dir=root))
     outputs = []
     try:
-        plan = None
-        if "pdf" in formats or "print" in formats:
-            progress("laying out the book")
-            plan = plan_layout(edition, config, root, fonts_dir, build_dir)
-        if "pdf" in formats:
-            progress("writing the reading PDF")
-            target = staging / f"{book.name}.pdf"
-            pages = write_pdf(edition, config, "reading", root, fonts_dir, target, build_dir, plan)
-            (staging / f"{book.name}.pages.json").write_text(pages.to_json(), encoding="utf-8")
-            if pages.justified:
-                j = pages.justified
-                notes.append(f"justified {j['lines']} lines; {j['loose']} set loose (wider gaps than the limits in "
-                             "the README)" + (f"; {j['ragged']} paragraphs left ragged and {j['unaligned']} lines "
-                                              "unstretched: the justifier could not measure them"
-                                              if j['ragged'] + j['unaligned'] else ""))
-            outputs.append(target)
-        if "print" in formats:
-            progress("writing the printer's PDF")
-            target = staging / f"{book.name}-print.pdf"
-            write_pdf(edition, config, "printer", root, fonts_dir, target, build_dir, plan)
-            outputs.append(target)
-        if "epub" in formats:  # last: its page-list and cover come from the reading PDF
-            progress("writing the EPUB")
-            target = staging / f"{book.name}.epub"
-            cover = None
-            if "pdf" in formats:
-                cover = cover_image(staging / f"{book.name}.pdf", build_dir)
-            write_epub(edition, target, build_dir, font_files(), root / "styles",
-                       pages.page_starts if "pdf" in formats else (), cover)
-            outputs.append(target)
+        if len(edition.chapters) > 1:  # a book: per-part jobs in a process pool (edition/book.py)
+            from .book import build_book
+
+            outputs.extend(build_book(edition, config, root, fonts_dir, build_dir, staging, book.name, formats,
+                                      progress))
+        else:
+            outputs.extend(_build_chapter(edition, config, root, fonts_dir, build_dir, staging, book.name, formats,
+                                          progress, notes))
         from .writers.webanno import to_json
         target = staging / f"{book.name}.annotations.jsonld"
         target.write_text(to_json(edition) + "\n", encoding="utf-8")

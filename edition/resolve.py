@@ -68,12 +68,21 @@ def resolve(sources: Sources, footnote_max_chars: int = 600) -> Resolution:
     problems = list(sources.problems)
     if not sources.manuscripts:
         return Resolution(None, {}, problems)
-    manuscript = sources.manuscripts[0]
-    chapter = manuscript.chapter
-    entity_ids = {e.id for e in manuscript.entities}
-    paragraphs = {p.id: p for s in chapter.sections for p in s.paragraphs}
+    # a book: the chapters in manifest order; header lists and metadata come from the first
+    # manuscript, with persons, places and works the later chapters add
+    manuscripts = sources.manuscripts
+    entities = _merged_entities(manuscripts)
+    entity_ids = {e.id for e in entities}
+    paragraphs: dict[str, Paragraph] = {}
+    for m in manuscripts:
+        problems.extend(_reference_problems(m, entity_ids))
+        for s in m.chapter.sections:
+            for p in s.paragraphs:
+                if p.id in paragraphs:
+                    problems.append(Problem(str(m.path), p.line, f"paragraph id '{p.id}' is used by another chapter",
+                                            "prefix the ids of a chapter with its id (ch4-p008), see docs/decisions.md"))
+                paragraphs.setdefault(p.id, p)
     texts = {pid: reading_text(p.inlines) for pid, p in paragraphs.items()}
-    problems.extend(_reference_problems(manuscript, entity_ids))
 
     anchors: dict[str, AnchorResult] = {}
     placed: list[tuple[Annotation, AnchorResult]] = []
@@ -110,13 +119,14 @@ def resolve(sources: Sources, footnote_max_chars: int = 600) -> Resolution:
         pid = note.anchor.paragraph
         at = call_position(texts[pid], note.anchor.end)
         new_inlines[pid] = insert_at(new_inlines[pid], at, NoteCall(note.annotation.id))
-    sections = tuple(replace(s, paragraphs=tuple(replace(p, inlines=new_inlines[p.id]) for p in s.paragraphs))
-                     for s in chapter.sections)
-    chapter = replace(chapter, sections=sections)
-    index = _person_index(chapter, manuscript.entities)
-    words = tuple(sorted({f for e in manuscript.entities for f in e.forms} | set(sources.wordlist)))
-    edition = Edition(manuscript.metadata, (chapter,), tuple(notes), manuscript.entities,
-                      tuple(sources.annotations.bibliography.values()), manuscript.corrections, index, words)
+    chapters = tuple(replace(m.chapter, sections=tuple(
+        replace(s, paragraphs=tuple(replace(p, inlines=new_inlines[p.id]) for p in s.paragraphs))
+        for s in m.chapter.sections)) for m in manuscripts)
+    index = _person_index(chapters, entities)
+    words = tuple(sorted({f for e in entities for f in e.forms} | set(sources.wordlist)))
+    corrections = tuple(c for m in manuscripts for c in m.corrections)
+    edition = Edition(manuscripts[0].metadata, chapters, tuple(notes), entities,
+                      tuple(sources.annotations.bibliography.values()), corrections, index, words)
     return Resolution(edition, anchors, problems)
 
 
@@ -155,9 +165,17 @@ def _reference_problems(manuscript: Manuscript, entity_ids: set[str]) -> list[Pr
     return problems
 
 
-def _person_index(chapter: Chapter, entities: tuple[Entity, ...]) -> tuple[IndexEntry, ...]:
+def _merged_entities(manuscripts: list[Manuscript]) -> tuple[Entity, ...]:
+    seen: dict[str, Entity] = {}
+    for m in manuscripts:
+        for e in m.entities:
+            seen.setdefault(e.id, e)
+    return tuple(seen.values())
+
+
+def _person_index(chapters: tuple[Chapter, ...], entities: tuple[Entity, ...]) -> tuple[IndexEntry, ...]:
     found: dict[str, list[str]] = {}
-    for section in chapter.sections:
+    for section in (s for c in chapters for s in c.sections):
         for p in section.paragraphs:
             for role in ("persName",):
                 for _, _, span in spans_of(p.inlines, role):

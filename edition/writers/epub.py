@@ -380,6 +380,7 @@ def write_epub(edition: Edition, target: Path, build_dir: Path, fonts: list[Path
     doc = build_document(edition, page_starts)
     json_path = build_dir / "edition.pandoc.json"
     json_path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    del doc  # a book's document is large; pandoc runs without this process holding it
     # --sandbox: pandoc reads nothing but its input; stylesheet and fonts are added by `finish`.
     args = ["--sandbox", "--split-level=1", "--toc", "--toc-depth=2", "--epub-title-page=true"]
     tmp = target.with_suffix(".tmp.epub")

@@ -23,6 +23,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
@@ -398,7 +399,7 @@ def impose_breaks(html: str, cache_dir: Path, render: Callable[[str], object]) -
             plans[block.id] = BlockPlan(tuple(chosen), tuple(stretch_points(block.text, block.breaks, m.em, block.edges)),
                                         m.em, loose)
         cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(".tmp")
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")  # the parts of a book are justified in parallel
         tmp.write_text(json.dumps({k: {"breaks": p.breaks, "em": p.em, "loose": p.loose} for k, p in plans.items()}),
                        encoding="utf-8")
         tmp.replace(cache)

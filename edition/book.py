@@ -1,0 +1,683 @@
+"""A book of several chapters: each chapter laid out and written by its own job in a process pool,
+the parts merged into one PDF per variant.
+
+Jobs, in two passes (see docs/decisions.md, "Book"):
+
+1. plan, one per chapter whose plan is not cached: lay the chapter out alone (footnotes kept on
+   their call's page as :func:`writers.pdf.plan_layout` does) and keep its page count and page data.
+   Page counts are cached by the chapter's content hash, so a warm rebuild skips this pass.
+2. write, one per part and variant: the front matter (title, imprint, contents with the chapters'
+   page numbers), each chapter with its first page number, the back matter (notes, glossary,
+   bibliography, corrections, index with page numbers from every chapter). Every part is padded to
+   an even page count, so each chapter opens on a recto. Part PDFs are cached by content hash.
+
+The EPUB runs as one more job once the reading parts are written (its page-list needs them), and
+the parts are merged with pikepdf: outline, structure tree, named destinations, output intents and
+XMP of the front part are kept. The print writer's HTML is cut into parts at its ``<article>``
+elements, so the template and the stylesheet stay the single-document ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import warnings
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .config import PrintConfig
+from .model import Chapter, Edition
+
+VARIANTS = ("reading", "printer")
+EPUB_BESIDE_MAX_CHAPTERS = 4
+CACHE_VERSION = "1"
+
+
+def worker_count() -> int:
+    """Processes for the book's jobs: ``EDITION_JOBS`` or the machine's cores."""
+    value = os.environ.get("EDITION_JOBS", "")
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+# --- the editions each part is rendered from ---------------------------------------------------
+
+def _paragraph_ids(chapter: Chapter) -> set[str]:
+    return {p.id for s in chapter.sections for p in s.paragraphs}
+
+
+def chapter_edition(edition: Edition, index: int) -> Edition:
+    """The edition as the job of chapter ``index`` needs it: that chapter and its notes."""
+    chapter = edition.chapters[index]
+    ids = _paragraph_ids(chapter)
+    return replace(edition, chapters=(chapter,), notes=tuple(n for n in edition.notes if n.anchor.paragraph in ids),
+                   corrections=(), person_index=())
+
+
+def _heads_only(chapter: Chapter) -> Chapter:
+    return replace(chapter, sections=tuple(replace(s, paragraphs=()) for s in chapter.sections))
+
+
+def front_edition(edition: Edition) -> Edition:
+    """The front matter needs the chapters' heads and whether there are endnotes and glosses."""
+    first = {}
+    for n in edition.notes:
+        first.setdefault(n.placement, n)
+    notes = tuple(n for k, n in first.items() if k != "foot")
+    return replace(edition, chapters=tuple(_heads_only(c) for c in edition.chapters), notes=notes,
+                   corrections=(), person_index=())
+
+
+def back_edition(edition: Edition) -> Edition:
+    return replace(edition, chapters=tuple(_heads_only(c) for c in edition.chapters),
+                   notes=tuple(n for n in edition.notes if n.placement != "foot"))
+
+
+# --- cutting the print HTML into parts ---------------------------------------------------------
+
+PAD = '<div class="book-part-pad" style="break-before: right"></div>'
+
+
+def back_pieces(back: str) -> list[str]:
+    """The back matter's sections (notes, glossary, bibliography, corrections, index), each of which
+    the stylesheet starts on a recto: laid out apart, no one job holds the whole back matter."""
+    starts = [m.start() for m in re.finditer(r'<section class="back', back)] or [0]
+    return [back[a:b] for a, b in zip(starts, [*starts[1:], len(back)], strict=True)]
+
+
+def cut_html(html: str, part: str, css: str, piece: int | None = None) -> str:
+    """The print HTML reduced to one part ("front", "chapters" or "back", or one ``piece`` of the
+    back), with ``css`` added.
+
+    The template lays out front matter, then one ``<article>`` per chapter, then back matter; a
+    part ends with a page forced onto a recto, dropped after layout, so its page count is even
+    (the book's last part excepted).
+    """
+    body = html.index(">", html.index("<body")) + 1
+    first = html.index("<article")
+    last = html.rindex("</article>") + len("</article>")
+    end = html.rindex("</body>")
+    middle = {"front": html[body:first], "chapters": html[first:last], "back": html[last:end]}[part]
+    pad = PAD if part != "back" else ""
+    if part == "back" and piece is not None:
+        pieces = back_pieces(middle)
+        middle, pad = pieces[piece], PAD if piece < len(pieces) - 1 else ""
+    head = html[:body].replace("</head>", f"<style>\n{css}\n</style>\n</head>", 1)
+    return head + _borrowed_anchors(middle) + middle + pad + html[end:]
+
+
+def borrowed_ids(part_html: str) -> list[str]:
+    """Ids this part links to that lie in another part (the merge points them at the real place)."""
+    return sorted(set(re.findall(r'href="#([^"]+)"', part_html)) - set(re.findall(r'\bid="([^"]+)"', part_html)))
+
+
+def _borrowed_anchors(part_html: str) -> str:
+    """Stand-in anchors, out of the flow, so WeasyPrint keeps the links to other parts."""
+    ids = borrowed_ids(part_html)
+    if not ids:
+        return ""
+    return ('<div class="book-borrowed-anchors" style="position: absolute; top: 0; left: 0">'
+            + "".join(f'<div id="{i}"></div>' for i in ids) + "</div>")
+
+
+def page_number_css(first_page: int) -> str:
+    return f"@page :first {{ counter-reset: page {first_page}; }}"
+
+
+def contents_css(targets: dict[str, int]) -> str:
+    """The contents' page numbers, given (the targets are in other parts of the book)."""
+    return "\n".join(f'.contents a[href="#{ident}"]::after {{ content: leader(". ") "{page}"; }}'
+                     for ident, page in targets.items())
+
+
+# --- jobs (run in worker processes; arguments and results are picklable) -------------------------
+
+@dataclass(frozen=True)
+class Job:
+    kind: str  # "plan" | "front" | "chapter" | "back"
+    edition: Edition
+    config: PrintConfig
+    root: Path
+    fonts_dir: Path
+    build_dir: Path
+    variant: str = "reading"
+    first_page: int = 1
+    relaxed: frozenset[str] = frozenset()
+    index_pages: dict | None = None
+    targets: dict | None = None  # contents: id -> page
+    target: Path | None = None
+    piece: int | None = None  # which section of the back matter
+
+
+def _full_html(job: Job, relaxed: frozenset[str]) -> str:
+    """The print HTML of the job's slice of the edition. The back matter's is shared by the jobs of
+    its sections through a file (rendering it is a second for a large book)."""
+    from .writers.print_html import PrintContext, render_print_html
+
+    ctx = PrintContext(job.edition, job.config, job.fonts_dir.resolve().as_uri(), job.variant, job.index_pages,
+                       relaxed)
+    shared = None
+    if job.kind == "back":
+        shared = job.build_dir / "cache" / "book" / f"html-{_key(code_digest(job.root), ctx)}.html"
+        if shared.exists():
+            return shared.read_text(encoding="utf-8")
+    html = render_print_html(ctx, job.root / "styles")
+    if shared is not None:
+        tmp = shared.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(html, encoding="utf-8")
+        tmp.replace(shared)
+    return html
+
+
+def _cut(job: Job, html: str) -> str:
+    css = contents_css(job.targets or {}) if job.kind == "front" else page_number_css(job.first_page)
+    return cut_html(html, {"plan": "chapters", "chapter": "chapters"}.get(job.kind, job.kind), css, job.piece)
+
+
+def _html(job: Job, relaxed: frozenset[str]) -> str:
+    return _cut(job, _full_html(job, relaxed))
+
+
+def _layout(job: Job, html: str):
+    from .writers import thai_print
+    from .writers.pdf import _justify, _render
+
+    html, justification = _justify(html, job.config, job.root, job.build_dir)
+    document = _render(html, job.root, job.build_dir)
+    if justification is not None:  # the part's lines filled to the measure (writers/justify.py)
+        thai_print.stretch_lines(document, justification.plans, justification.texts)
+    if PAD in html:
+        document = document.copy(document.pages[:-1])  # the pad page
+    return document
+
+
+def _offset(data, first_page: int) -> dict:
+    """PageData as JSON, its pages counted from ``first_page``."""
+    return _shifted({"page_count": data.page_count, "person_pages": data.person_pages,
+                     "page_starts": data.page_starts, "footnote_pages": data.footnote_pages}, first_page)
+
+
+def run_plan(job: Job) -> dict:
+    """Lay a chapter out alone until every footnote sits on its call's page (pages from 1); with
+    ``job.target`` (its first page is already certain) also write that layout as the reading part."""
+    from .writers.pdf import MAX_RELAXATIONS, _page_data
+
+    relaxed: frozenset[str] = frozenset()
+    for attempt in range(MAX_RELAXATIONS):
+        html = _html(job, relaxed)
+        document = _layout(job, html)
+        data, call_paragraph = _page_data(document)
+        misplaced = data.misplaced_footnotes()
+        if not misplaced or attempt == MAX_RELAXATIONS - 1:
+            break
+        next_page_starts = {page: para for page, para, _ in data.page_starts}
+        relax = {call_paragraph[n] for n in misplaced if n in call_paragraph}
+        relax |= {next_page_starts[call + 1] for call, _ in misplaced.values() if call + 1 in next_page_starts}
+        if relax <= relaxed:
+            break
+        relaxed = relaxed | relax
+    if job.target is not None:
+        _write(job, html, document, relaxed)
+    return {"relaxed": sorted(relaxed), "data": _offset(data, 1)}
+
+
+def run_back_plan(job: Job) -> dict:
+    """The page count of each section of the back matter (each laid out alone, one after the other)."""
+    html = _full_html(job, frozenset())
+    counts = []
+    for piece in range(len(back_pieces(html[html.rindex("</article>"):html.rindex("</body>")]))):
+        document = _layout(job, _cut(replace(job, piece=piece), html))
+        counts.append(len(document.pages))
+        del document
+        _trim()
+    return {"counts": counts}
+
+
+def run_write(job: Job) -> dict:
+    """Write one part of one variant to ``job.target``; returns its page data (book page numbers)."""
+    html = _html(job, job.relaxed)
+    return _write(job, html, _layout(job, html), job.relaxed)
+
+
+def _write(job: Job, html: str, document, relaxed: frozenset[str]) -> dict:
+    from .writers.pdf import VARIANT_OPTIONS, _page_data, _stable_document_id, source_date
+
+    meta = job.edition.metadata
+    stamp = source_date().strftime("%Y-%m-%dT%H:%M:%SZ")
+    document.metadata.created = stamp
+    document.metadata.modified = stamp
+    document.metadata.title = meta.title
+    document.metadata.authors = [meta.editor]
+    document.metadata.lang = meta.language
+    _stable_document_id(document, meta.identifier_for(job.variant))
+    options = dict(VARIANT_OPTIONS[job.variant])
+    options["pdf_identifier"] = meta.identifier_for(job.variant).encode()
+    tmp = job.target.with_suffix(".tmp")
+    document.write_pdf(tmp, **options)
+    data, _ = _page_data(document)
+    result = _offset(data, job.first_page)
+    result["relaxed"] = sorted(relaxed)
+    block = re.search(r'<div class="book-borrowed-anchors"[^>]*>(.*?)</div></div>', html)
+    result["borrowed"] = re.findall(r'<div id="([^"]+)">', block.group(1)) if block else []
+    job.target.with_suffix(".json").write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(job.target)  # last: a part counts as cached once its PDF exists
+    return result
+
+
+def run_epub(args: tuple) -> None:
+    from .pipeline import cover_image
+    from .writers.epub import font_files, write_epub
+
+    edition, target, build_dir, styles, page_starts, front_pdf = args
+    cover = cover_image(front_pdf, build_dir) if front_pdf else None
+    write_epub(edition, target, build_dir, font_files(), styles, page_starts, cover)
+
+
+def work(task: str, arg):
+    """What a worker runs: one job, then the memory it freed handed back to the system, so a
+    worker's size between jobs is its modules, not its largest layout so far (the book's peak
+    memory is the sum of its processes)."""
+    try:
+        return {"plan": run_plan, "back-plan": run_back_plan, "write": run_write, "epub": run_epub}[task](arg)
+    finally:
+        _trim()
+
+
+def _trim() -> None:
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+# --- caching -------------------------------------------------------------------------------------
+
+def _key(*parts) -> str:
+    h = hashlib.sha256(CACHE_VERSION.encode())
+    for part in parts:
+        h.update(repr(part).encode("utf-8") + b"\0")
+    return h.hexdigest()[:32]
+
+
+def code_digest(root: Path) -> str:
+    """What every part depends on besides its content: styles, the writers' code, the pins."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in [*sorted((root / "styles").rglob("*")), *sorted(package.rglob("*.py")),
+                 package.parent / "requirements.lock"]:
+        if path.is_file():
+            h.update(path.name.encode() + path.read_bytes())
+    return h.hexdigest()
+
+
+# --- the build -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BookPages:
+    """The merged page data of the reading PDF (same fields as :class:`writers.pdf.PageData`)."""
+
+    page_count: int
+    person_pages: dict[str, tuple[int, ...]]
+    page_starts: tuple[tuple[int, str, str], ...]
+    footnote_pages: dict[str, tuple[int, int]]
+    relaxed: tuple[str, ...]
+
+    def to_json(self) -> str:
+        return json.dumps({"page_count": self.page_count, "person_pages": self.person_pages,
+                           "page_starts": self.page_starts, "footnote_pages": self.footnote_pages,
+                           "relaxed_paragraphs": self.relaxed}, ensure_ascii=False, indent=1)
+
+
+def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Path, build_dir: Path,
+               staging: Path, name: str, formats: tuple[str, ...], progress=lambda s: None) -> list[Path]:
+    """Write the book's PDFs (and EPUB) into ``staging`` with parallel per-part jobs."""
+    cache = build_dir / "cache" / "book"
+    cache.mkdir(parents=True, exist_ok=True)
+    digest = code_digest(root)
+    base = Job("plan", edition, config, root, fonts_dir, build_dir)
+    chapters = [chapter_edition(edition, i) for i in range(len(edition.chapters))]
+    front, back = front_edition(edition), back_edition(edition)
+    variants = [v for v, f in (("reading", "pdf"), ("printer", "print")) if f in formats] or ["reading"]
+
+    def part_path(kind: str, variant: str, *content) -> Path:
+        # a chapter's layout (its relaxed paragraphs included) follows from its content and first page
+        return cache / f"{kind}-{variant}-{_key(digest, kind, variant, config, *content)}.pdf"
+
+    def cached(path: Path) -> dict | None:
+        if path.exists() and path.with_suffix(".json").exists():
+            return json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        return None
+
+    outputs: list[Path] = []
+    with ProcessPoolExecutor(max_workers=worker_count()) as pool:
+        # pass 1: page counts, from the cache or a layout of each chapter alone
+        front_count = cache / f"front-{_key(digest, config, front)}.count"
+        probe = None
+        if not front_count.exists():  # the front matter's length depends only on its content
+            probe = pool.submit(work, "write", replace(base, kind="front", edition=front,
+                                                   target=cache / f"{front_count.stem}-probe.pdf"))
+        back_plan_path = cache / f"back-plan-{_key(digest, config, back)}.json"
+        back_plan = None
+        if not back_plan_path.exists():  # the longest job: first
+            back_plan = pool.submit(work, "back-plan", replace(base, kind="back", edition=back))
+        plan_paths = [cache / f"plan-{_key(digest, config, c)}.json" for c in chapters]
+        plans: dict[int, dict] = {i: json.loads(p.read_text(encoding="utf-8"))
+                                  for i, p in enumerate(plan_paths) if p.exists()}
+        # while the first page of a chapter is certain (everything before it known), its first
+        # layout is also its reading part: one layout fewer
+        page = json.loads(front_count.read_text()) + 1 if front_count.exists() else None
+        todo: list[Job] = []
+        for i, chapter in enumerate(chapters):
+            if i in plans:
+                if page is not None:
+                    page += plans[i]["data"]["page_count"]
+                continue
+            job = replace(base, edition=chapter)
+            if page is not None:
+                job = replace(job, first_page=page, target=part_path("chapter", "reading", chapter, page))
+            todo.append(job)
+            page = None
+        # with cores to spare (an edited chapter), the printer's part plans alongside: bleed and marks
+        # do not change the layout, so it finds the same paragraphs to relax
+        spare = len(todo) * len(variants) <= worker_count()
+        pending: dict[Future, int] = {}
+        for job in todo:
+            i = chapters.index(job.edition)
+            pending[pool.submit(work, "plan", job)] = i
+            if job.target is not None and spare and "printer" in variants:
+                pending[pool.submit(work, "plan", replace(job, variant="printer", target=part_path(
+                    "chapter", "printer", job.edition, job.first_page)))] = -1 - i
+        if pending:
+            progress(f"laying out {len(todo)} chapters")
+        for future, i in pending.items():
+            plan = future.result()
+            if i >= 0:
+                plans[i] = plan
+                plan_paths[i].write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+        if probe is not None:
+            front_count.write_text(json.dumps(probe.result()["page_count"]))
+
+        # page numbers: every part has an even page count, so every chapter starts on a recto
+        starts = []
+        page = json.loads(front_count.read_text()) + 1
+        for i in range(len(chapters)):
+            starts.append(page)
+            page += plans[i]["data"]["page_count"]
+        if back_plan is not None:
+            back_plan_path.write_text(json.dumps(back_plan.result()))
+        back_counts = json.loads(back_plan_path.read_text())["counts"]
+        back_starts = []
+        for count in back_counts:
+            back_starts.append(page)
+            page += count
+        targets: dict[str, int] = {}
+        person_pages: dict[str, list[int]] = {}
+        chapter_data = []
+        for i, chapter in enumerate(edition.chapters):
+            data = _shifted(plans[i]["data"], starts[i])
+            chapter_data.append(data)
+            targets[chapter.id] = starts[i]
+            first_of = {a: p for p, a, _ in reversed(data["page_starts"])}
+            targets.update({s.id: first_of[s.id] for s in chapter.sections if s.head and s.id in first_of})
+            for person, pages in data["person_pages"].items():
+                person_pages.setdefault(person, []).extend(pages)
+        index_pages = {k: tuple(sorted(set(v))) for k, v in person_pages.items()}
+
+        # pass 2: every part of every variant not cached; the reading front and back first, as
+        # the EPUB's page-list waits for them (chapters' page data come from their plans)
+        parts: dict[str, list[Path]] = {v: [] for v in variants}
+        jobs: list[tuple[int, Job]] = []
+        for variant in variants:
+            first = 0 if variant == "reading" else 2
+            jobs.append((first, replace(base, kind="front", edition=front, variant=variant, targets=targets,
+                                        target=part_path("front", variant, front, targets))))
+            parts[variant].append(jobs[-1][1].target)
+            for i, chapter in enumerate(chapters):
+                jobs.append((1, replace(base, kind="chapter", edition=chapter, variant=variant, first_page=starts[i],
+                                        relaxed=frozenset(plans[i]["relaxed"]),
+                                        target=part_path("chapter", variant, chapter, starts[i]))))
+                parts[variant].append(jobs[-1][1].target)
+            for j, start in enumerate(back_starts):  # only the last, the index, has page numbers in it
+                pages = index_pages if j == len(back_starts) - 1 else None
+                jobs.append((first, replace(base, kind="back", edition=back, variant=variant, first_page=start,
+                                            index_pages=pages, piece=j,
+                                            target=part_path("back", variant, back, j, start, pages))))
+                parts[variant].append(jobs[-1][1].target)
+        done: dict[Path, dict] = {}
+        running: dict[Future, Path] = {}
+        for _, job in sorted(jobs, key=lambda j: j[0]):
+            data = cached(job.target)
+            if data is not None and data.get("relaxed", []) == sorted(job.relaxed):
+                done[job.target] = data
+            else:
+                running[pool.submit(work, "write", job)] = job.target
+        progress(f"writing {len(running)} parts on {worker_count()} processes")
+        # the EPUB's memory grows with the book (pandoc holds all of it: 0.6 GB for 20 chapters),
+        # so beside the PDF jobs only for a small book; otherwise after them, in a fresh process,
+        # and before the merges
+        epub = epub_args = None
+        while True:
+            reading = parts.get("reading", [])
+            if epub_args is None and "epub" in formats and reading and reading[0] in done \
+                    and all(p in done for p in reading[len(chapters) + 1:]):
+                page_starts = ()
+                if "pdf" in formats:
+                    page_starts = tuple(tuple(s) for d in [done[reading[0]], *chapter_data,
+                                                           *(done[p] for p in reading[len(chapters) + 1:])]
+                                        for s in d["page_starts"])
+                epub_args = (edition, staging / f"{name}.epub", build_dir, root / "styles", page_starts,
+                             reading[0] if "pdf" in formats else None)
+                if len(chapters) <= EPUB_BESIDE_MAX_CHAPTERS:
+                    epub = pool.submit(work, "epub", epub_args)
+            if not running:
+                break
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                done[running.pop(future)] = future.result()
+        solo = None
+        if epub is None and epub_args is not None:
+            pool.shutdown()  # the workers' memory is freed before the EPUB starts
+            solo = ProcessPoolExecutor(max_workers=1)
+            epub = solo.submit(work, "epub", epub_args)
+        try:
+            if solo is not None:  # a large book: the merges (pikepdf holds the whole book) after the EPUB
+                progress("writing the EPUB")
+                epub.result()
+            for variant, fmt, suffix in (("reading", "pdf", ""), ("printer", "print", "-print")):
+                if fmt in formats:
+                    progress(f"merging the {variant} PDF")
+                    merge_pdfs(parts[variant], staging / f"{name}{suffix}.pdf")
+                    outputs.append(staging / f"{name}{suffix}.pdf")
+            if "pdf" in formats:
+                pages = merge_page_data([done[p] for p in parts["reading"]], plans)
+                (staging / f"{name}.pages.json").write_text(pages.to_json(), encoding="utf-8")
+            if epub is not None:
+                if solo is None:
+                    progress("writing the EPUB")
+                epub.result()
+                outputs.append(staging / f"{name}.epub")
+        finally:
+            if solo is not None:
+                solo.shutdown()
+    order = [f"{name}.pdf", f"{name}-print.pdf", f"{name}.epub"]
+    return sorted(outputs, key=lambda p: order.index(p.name))
+
+
+def _shifted(data: dict, first_page: int) -> dict:
+    shift = first_page - 1
+    return {"page_count": data["page_count"],
+            "person_pages": {k: [p + shift for p in v] for k, v in data["person_pages"].items()},
+            "page_starts": [[p + shift, a, t] for p, a, t in data["page_starts"]],
+            "footnote_pages": {k: [a + shift, b + shift] for k, (a, b) in data["footnote_pages"].items()}}
+
+
+def merge_page_data(parts: list[dict], plans: dict[int, dict]) -> BookPages:
+    persons: dict[str, set[int]] = {}
+    footnotes: dict[str, tuple[int, int]] = {}
+    starts: list[tuple[int, str, str]] = []
+    count = 0
+    for data in parts:
+        count += data["page_count"]
+        for k, v in data["person_pages"].items():
+            persons.setdefault(k, set()).update(v)
+        footnotes.update({k: tuple(v) for k, v in data["footnote_pages"].items()})
+        starts.extend(tuple(s) for s in data["page_starts"])
+    relaxed = tuple(sorted(p for plan in plans.values() for p in plan["relaxed"]))
+    return BookPages(count, {k: tuple(sorted(v)) for k, v in persons.items()}, tuple(starts), footnotes, relaxed)
+
+
+# --- merging the parts ---------------------------------------------------------------------------
+
+def merge_pdfs(parts: list[Path], target: Path) -> None:
+    """One PDF from the parts: pages in order, outlines concatenated, structure trees and named
+    destinations joined (so links between parts resolve); catalogue, XMP, output intents and
+    document information come from the first part."""
+    import pikepdf
+
+    out = pikepdf.open(parts[0])
+    outline: list = []
+    names: dict[str, object] = {}
+    struct = out.Root.get("/StructTreeRoot")
+    nums = list(struct.ParentTree.Nums) if struct is not None else []
+    next_key = _next_struct_key(struct, nums)
+    document_element = _document_element(struct)
+    sources = []
+    for n, path in enumerate(parts):
+        src = out if n == 0 else pikepdf.open(path)
+        sources.append(src)
+        first = 0 if n == 0 else len(out.pages)
+        if n:
+            with warnings.catch_warnings():  # named destinations are carried over below
+                warnings.simplefilter("ignore", pikepdf.exceptions.PageCopyWarning)
+                out.pages.extend(src.pages)
+        page_index = {p.objgen: i for i, p in enumerate(src.pages)}
+        borrowed = set(json.loads(path.with_suffix(".json").read_text(encoding="utf-8")).get("borrowed", ()))
+        with src.open_outline() as o:
+            outline.extend(_outline_items(o.root, page_index, first))
+        for key, dest in _named_dests(src):
+            if key not in borrowed:
+                names.setdefault(key, (dest, page_index, first))
+        src_struct = src.Root.get("/StructTreeRoot")
+        if n and struct is not None and src_struct is not None:
+            src_nums = list(src_struct.ParentTree.Nums)
+            shift = next_key
+            for page in out.pages[first:]:
+                if "/StructParents" in page.obj:
+                    page.obj.StructParents = int(page.obj.StructParents) + shift
+                for annot in page.obj.get("/Annots", []):
+                    if "/StructParent" in annot:
+                        annot.StructParent = int(annot.StructParent) + shift
+            for k in range(0, len(src_nums), 2):
+                nums.append(int(src_nums[k]) + shift)
+                nums.append(_copy(out, src_nums[k + 1]))
+            next_key = _next_struct_key(src_struct, src_nums) + shift
+            children = _document_element(src_struct)
+            kids = children.get("/K")
+            kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+            for kid in kids:
+                copied = _copy(out, kid)
+                if isinstance(copied, pikepdf.Dictionary):
+                    copied.P = document_element
+                document_element.K.append(copied)
+    if struct is not None:
+        struct.ParentTree = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
+        struct.ParentTreeNextKey = next_key
+    # named destinations: rebuilt against the merged pages, sorted as a name tree requires
+    dests = pikepdf.Array()
+    for key in sorted(names):
+        dest, page_index, first = names[key]
+        index = page_index.get(dest[0].objgen) if isinstance(dest[0], pikepdf.Dictionary) else None
+        if index is None:
+            continue
+        dests.append(pikepdf.String(key))
+        dests.append(pikepdf.Array([out.pages[first + index].obj, *list(dest)[1:]]))
+    out.Root.Names = pikepdf.Dictionary(Dests=pikepdf.Dictionary(Names=dests))
+    with out.open_outline() as o:
+        o.root.clear()
+        o.root.extend(_rebuild_outline(outline, out))
+    tmp = target.with_suffix(".tmp")
+    out.save(tmp, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    for src in sources:
+        src.close()
+    tmp.replace(target)
+
+
+def _copy(out, obj):
+    """Copy an object of another PDF into ``out`` (direct containers element by element)."""
+    import pikepdf
+
+    if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+        return out.copy_foreign(obj)
+    if isinstance(obj, pikepdf.Array):
+        return pikepdf.Array([_copy(out, x) for x in obj])
+    if isinstance(obj, pikepdf.Dictionary):
+        return pikepdf.Dictionary({k: _copy(out, v) for k, v in obj.items()})
+    return obj
+
+
+def _document_element(struct):
+    import pikepdf
+
+    if struct is None:
+        return None
+    k = struct.K
+    if isinstance(k, pikepdf.Array):
+        k = k[0]
+    if not isinstance(k.get("/K"), pikepdf.Array):
+        k.K = pikepdf.Array([k.K] if k.get("/K") is not None else [])
+    return k
+
+
+def _next_struct_key(struct, nums) -> int:
+    if struct is None:
+        return 0
+    if "/ParentTreeNextKey" in struct:
+        return int(struct.ParentTreeNextKey)
+    return max((int(nums[k]) for k in range(0, len(nums), 2)), default=-1) + 1
+
+
+def _named_dests(pdf):
+    names = pdf.Root.get("/Names")
+    if names is None or "/Dests" not in names:
+        return []
+    from pikepdf import NameTree
+
+    return [(str(k), v) for k, v in NameTree(names.Dests).items()]
+
+
+def _outline_items(items, page_index: dict, first: int) -> list:
+    result = []
+    for item in items:
+        dest = item.destination
+        index = None
+        if dest is not None and len(dest) and hasattr(dest[0], "objgen"):
+            index = page_index.get(dest[0].objgen)
+        rest = list(dest)[1:] if dest is not None else []
+        result.append((item.title, None if index is None else first + index, rest,
+                       _outline_items(item.children, page_index, first)))
+    return result
+
+
+def _rebuild_outline(items, out) -> list:
+    import pikepdf
+
+    result = []
+    for title, index, rest, children in items:
+        item = pikepdf.OutlineItem(title)
+        if index is not None:
+            item.destination = pikepdf.Array([out.pages[index].obj, *rest])
+        item.children.extend(_rebuild_outline(children, out))
+        result.append(item)
+    return result
+
+
+def split_chapter_ids(html: str) -> list[str]:
+    return re.findall(r'<article class="chapter" id="([^"]+)"', html)

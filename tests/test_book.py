@@ -1,0 +1,59 @@
+"""A book of several chapters (the parallel build of edition/book.py), on a tiny generated book:
+page numbers run on across chapters, every chapter opens on a recto, nothing is redone when
+nothing changed."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+
+from bench.book import make_book
+from tests.conftest import run_build
+
+
+@pytest.fixture(scope="module")
+def small_book(tmp_path_factory):
+    root = make_book(tmp_path_factory.mktemp("book") / "book", chapters=2, paragraphs=4)
+    result = run_build(root, "build", "--only", "pdf")
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def _pages(pdf) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def _folio(page: str) -> int | None:
+    lines = [line.strip() for line in page.splitlines() if line.strip()]
+    return int(lines[-1]) if lines and re.fullmatch(r"\d+", lines[-1]) else None
+
+
+def test_page_numbers_run_on_across_chapters_and_chapters_open_on_a_recto(small_book):
+    pages = _pages(small_book / "dist" / "book-2.pdf")
+    folios = {i: _folio(p) for i, p in enumerate(pages, 1) if _folio(p) is not None}
+    # the folio of every numbered page is its place in the book: the count runs on from the front
+    # matter through both chapters into the back matter
+    assert len(folios) > 6
+    assert all(folio == i for i, folio in folios.items()), folios
+    contents_page = next(i for i, p in enumerate(pages, 1) if "สารบัญ" in p)
+    starts = [next(i for i, p in enumerate(pages, 1) if i > contents_page and f"บทที่ {k}" in p) for k in (1, 2)]
+    assert all(start % 2 == 1 for start in starts), starts
+    assert starts[1] > starts[0] + 1 and max(folios) > starts[1]  # chapter 2 has pages, and the back matter follows
+    # the contents gives the page each chapter starts on
+    contents = pages[contents_page - 1]
+    for k, start in zip((1, 2), starts, strict=True):
+        line = next(line for line in contents.splitlines() if f"บทที่ {k}" in line)
+        assert line.rstrip().endswith(f" {start}"), line
+
+
+def test_a_book_rebuild_with_nothing_changed_does_nothing(small_book):
+    pdf = small_book / "dist" / "book-2.pdf"
+    before = pdf.stat().st_mtime_ns
+    result = run_build(small_book, "build", "--only", "pdf")
+    assert result.returncode == 0, result.stderr
+    assert "up to date" in result.stderr
+    assert pdf.stat().st_mtime_ns == before
