@@ -382,7 +382,10 @@ def write_epub(edition: Edition, target: Path, build_dir: Path, fonts: list[Path
     json_path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     del doc  # a book's document is large; pandoc runs without this process holding it
     # --sandbox: pandoc reads nothing but its input; stylesheet and fonts are added by `finish`.
-    args = ["--sandbox", "--split-level=1", "--toc", "--toc-depth=2", "--epub-title-page=true"]
+    args = ["--sandbox", "--split-level=1", "--toc", "--toc-depth=2", "--epub-title-page=true",
+            # compacting GC with a smaller old-generation factor: a 20-chapter book's EPUB peaks at
+            # 505 MB instead of 717 MB (measured), about 25 % slower, and no heap limit to overrun
+            "+RTS", "-c", "-F1.5", "-RTS"]
     tmp = target.with_suffix(".tmp.epub")
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(int(source_date().timestamp()))

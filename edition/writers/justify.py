@@ -378,7 +378,10 @@ def impose_breaks(html: str, cache_dir: Path, render: Callable[[str], object]) -
     measuring_html = _serialise(measuring)
     settings = json.dumps([SPACE_STRETCH, SPACE_SHRINK, WORD_STRETCH, EXPANSION, MAX_EXPANSION, LOOSE_GAP,
                            LINE_PENALTY, VERSION])
-    key = hashlib.sha256((settings + _VARIANT_ONLY.sub("", measuring_html)).encode("utf-8")).hexdigest()
+    # the printer's variant differs only in bleed, marks and colour profile, which move nothing:
+    # both PDFs share one measuring pass
+    same = "\n".join(line for line in _VARIANT_ONLY.sub("", measuring_html).splitlines() if line.strip())
+    key = hashlib.sha256((settings + same).encode("utf-8")).hexdigest()
     cache = cache_dir / f"{key}.json"
     plans: dict[str, BlockPlan] = {}
     if cache.exists():
