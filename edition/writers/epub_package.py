@@ -39,8 +39,8 @@ def _opf_path(files: dict[str, bytes]) -> str:
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
-LANDMARKS = (  # epub:type of a landmark -> the id the writer gives that part
-    ("bodymatter", "ch3"), ("endnotes", "notes"), ("glossary", "glossary"),
+LANDMARKS = (  # epub:type of a landmark -> the id the writer gives that part (bodymatter: the first chapter's)
+    ("endnotes", "notes"), ("glossary", "glossary"),
     ("bibliography", "bibliography"), ("appendix", "corrections"), ("index", "index"),
 )
 LANDMARK_LABELS = {"titlepage": "หน้าชื่อเรื่อง", "toc": "สารบัญ", "bodymatter": "เนื้อเรื่อง",
@@ -78,7 +78,7 @@ def _subset(font: bytes, text: str) -> bytes:
     return out.getvalue()
 
 
-def _nav_lists(nav: bytes, ids: dict[str, str], pages: list[tuple[int, str]]) -> bytes:
+def _nav_lists(nav: bytes, ids: dict[str, str], pages: list[tuple[int, str]], body_id: str | None = None) -> bytes:
     root = etree.fromstring(nav, safe_parser())
     body = root.find(f"{{{XHTML_NS}}}body")
     for old in list(body):
@@ -100,7 +100,7 @@ def _nav_lists(nav: bytes, ids: dict[str, str], pages: list[tuple[int, str]]) ->
 
     marks = [("text/title_page.xhtml", LANDMARK_LABELS["titlepage"], "titlepage"),
              ("#toc", LANDMARK_LABELS["toc"], "toc")]
-    marks += [(f"{ids[i]}#{i}", LANDMARK_LABELS[t], t) for t, i in LANDMARKS if i in ids]
+    marks += [(f"{ids[i]}#{i}", LANDMARK_LABELS[t], t) for t, i in (("bodymatter", body_id), *LANDMARKS) if i in ids]
     nav_list("landmarks", "จุดสำคัญ", marks)
     if pages:
         nav_list("page-list", "เลขหน้าฉบับพิมพ์", [(href, str(n), None) for n, href in pages])
@@ -109,7 +109,7 @@ def _nav_lists(nav: bytes, ids: dict[str, str], pages: list[tuple[int, str]]) ->
 
 def finish(path: Path, css: str, fonts: dict[str, bytes], a11y: Accessibility,
            extra_meta: dict[str, str] | None = None, page_source: str | None = None,
-           cover: bytes | None = None) -> None:
+           cover: bytes | None = None, body_id: str | None = None) -> None:
     with zipfile.ZipFile(path) as z:
         files = {n: z.read(n) for n in z.namelist()}
     opf_name = _opf_path(files)
@@ -125,7 +125,7 @@ def finish(path: Path, css: str, fonts: dict[str, bytes], a11y: Accessibility,
     nav_dir = nav_item.get("href").rsplit("/", 1)[0] + "/" if "/" in nav_item.get("href") else ""
     rel = {i: h[len(nav_dir):] if h.startswith(nav_dir) else h for i, h in ids.items()}
     files[nav_name] = _nav_lists(files[nav_name], rel, [(n, h[len(nav_dir):] if h.startswith(nav_dir) else h)
-                                                         for n, h in pages])
+                                                         for n, h in pages], body_id)
     book_title = (metadata.findtext("{http://purl.org/dc/elements/1.1/}title") or "").encode()
     for name in [n for n in files if n.endswith(".xhtml")]:
         files[name] = re.sub(rb"<title>ch\d+\.xhtml</title>", b"<title>" + book_title + b"</title>", files[name])
