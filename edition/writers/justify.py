@@ -91,7 +91,7 @@ class BlockPlan:
     breaks: tuple[int, ...]
     points: tuple[StretchPoint, ...]
     em: float
-    loose: int  # lines set loose (ratio above LOOSE_RATIO)
+    loose: int  # lines the line breaker had to set loose (word gaps above LOOSE_GAP)
 
 
 def stretch_points(text: str, breaks: Sequence[int], em: float, edges: Collection[int] = ()) -> list[StretchPoint]:
@@ -326,10 +326,8 @@ def insert_breaks(block: BlockText, offsets: Sequence[int]) -> None:
                     br.tail = value[cut:]
                     node.tail = value[:cut]
                     node.addnext(br)
-                # the piece now ends at the cut; the rest lives in br.tail
-                block.pieces = [p for p in block.pieces if p != (node, attr, start)]
-                block.pieces += [(node, attr, start), (br, "tail", b)]
-                block.pieces.sort(key=lambda p: p[2])
+                # offsets run from the end: a smaller one lies in what is left of this piece or in
+                # an earlier piece, so the pieces need no updating
                 break
 
 
@@ -344,10 +342,6 @@ class Justification:
     texts: dict[str, str]
     html: str
     ragged: tuple[str, ...] = ()  # blocks that could not be measured, left ragged right
-
-    @property
-    def loose_lines(self) -> int:
-        return sum(p.loose for p in self.plans.values())
 
 
 def impose_breaks(html: str, cache_dir: Path, render: Callable[[str], object]) -> Justification:
@@ -424,6 +418,3 @@ def _serialise(doc) -> str:
 
     return lxml_html.tostring(doc, encoding="unicode", doctype="<!DOCTYPE html>")
 
-
-def strip_marks(html: str) -> str:
-    return html.replace(BREAK_MARK, "")
