@@ -33,9 +33,9 @@ class LintFinding:
 
 def known_words(custom_words: Iterable[str]) -> set[str]:
     """Every word the segmentation knows: its two dictionaries and the edition's word list."""
-    from .thai import _dictionaries
+    from .thai import dictionaries
 
-    libthai, pythainlp = _dictionaries()
+    libthai, pythainlp = dictionaries()
     return set(libthai) | set(pythainlp) | set(custom_words)
 
 

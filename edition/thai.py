@@ -107,7 +107,8 @@ LIBTHAI_WORDS = Path(__file__).parent / "data" / "libthai-words.txt"
 
 
 @lru_cache(maxsize=1)
-def _dictionaries() -> tuple[frozenset[str], frozenset[str]]:
+def dictionaries() -> tuple[frozenset[str], frozenset[str]]:
+    """The segmentation's two dictionaries: libthai's line-breaking words and PyThaiNLP's."""
     from pythainlp.corpus.common import thai_words
 
     libthai = {w for w in LIBTHAI_WORDS.read_text(encoding="utf-8").splitlines() if w and not w.startswith("#")}
@@ -118,7 +119,7 @@ def _dictionaries() -> tuple[frozenset[str], frozenset[str]]:
 def _tokenizer(custom_words: tuple[str, ...]):
     from pythainlp.tokenize import Tokenizer
 
-    return Tokenizer(custom_dict=_dictionaries()[1] | set(custom_words), engine="newmm", keep_whitespace=True)
+    return Tokenizer(custom_dict=dictionaries()[1] | set(custom_words), engine="newmm", keep_whitespace=True)
 
 
 @lru_cache(maxsize=65536)
@@ -130,7 +131,7 @@ def _parts(word: str) -> tuple[str, ...]:
     between their parts, as libthai (GTK, Pango, LibreOffice) does. A word libthai knows whole
     (อุตสาหกรรม) or cannot spell out with its own words stays one word. Among the spellings, the
     fewest parts win, then the most parts PyThaiNLP also knows, then the longest first part."""
-    libthai, pythainlp = _dictionaries()
+    libthai, pythainlp = dictionaries()
     if len(word) < 4 or word in libthai or not all("\u0e00" <= ch <= "\u0e7f" for ch in word):
         return (word,)
     n = len(word)

@@ -377,29 +377,23 @@ def impose_breaks(html: str, cache_dir: Path, render: Callable[[str], object]) -
     same = "\n".join(line for line in _VARIANT_ONLY.sub("", measuring_html).splitlines() if line.strip())
     key = hashlib.sha256((settings + same).encode("utf-8")).hexdigest()
     cache = cache_dir / f"{key}.json"
-    plans: dict[str, BlockPlan] = {}
     if cache.exists():
-        data = json.loads(cache.read_text(encoding="utf-8"))
-        for block in blocks:
-            if block.id in data:
-                d = data[block.id]
-                plans[block.id] = BlockPlan(tuple(d["breaks"]),
-                                            tuple(stretch_points(block.text, block.breaks, d["em"], block.edges)),
-                                            d["em"], d["loose"])
+        chosen = json.loads(cache.read_text(encoding="utf-8"))
     else:
+        chosen = {}
         measures = thai_print.measure_blocks(render(measuring_html), {b.id: b.text for b in blocks})
         for block in blocks:
             m = measures.get(block.id)
-            if m is None:
-                continue  # not laid out on one line (it holds a forced break): left ragged
-            chosen, loose = break_paragraph(block.text, block.breaks, m, block.edges)
-            plans[block.id] = BlockPlan(tuple(chosen), tuple(stretch_points(block.text, block.breaks, m.em, block.edges)),
-                                        m.em, loose)
+            if m is not None:  # else not laid out on one line (it holds a forced break): left ragged
+                breaks, loose = break_paragraph(block.text, block.breaks, m, block.edges)
+                chosen[block.id] = {"breaks": breaks, "em": m.em, "loose": loose}
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(f".{os.getpid()}.tmp")  # the parts of a book are justified in parallel
-        tmp.write_text(json.dumps({k: {"breaks": p.breaks, "em": p.em, "loose": p.loose} for k, p in plans.items()}),
-                       encoding="utf-8")
+        tmp.write_text(json.dumps(chosen), encoding="utf-8")
         tmp.replace(cache)
+    plans = {b.id: BlockPlan(tuple(c["breaks"]), tuple(stretch_points(b.text, b.breaks, c["em"], b.edges)),
+                             c["em"], c["loose"])
+             for b in blocks if (c := chosen.get(b.id)) is not None}
     ragged = []
     for block in blocks:
         if block.id in plans:
