@@ -68,7 +68,7 @@ def main() -> None:
         import weasyprint
 
         from edition.writers.pdf import project_fetcher
-        html = (root / "build" / "print-reading.html").read_text(encoding="utf-8")
+        html = (root / "build" / "print.html").read_text(encoding="utf-8")
         timed("raw WeasyPrint on the generated HTML (one PDF)", lambda: weasyprint.HTML(
             string=html, base_url=str(root / "build"), url_fetcher=project_fetcher(root)).write_pdf(), results)
         import pypandoc

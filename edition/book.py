@@ -6,7 +6,7 @@ Jobs, in two passes (see docs/decisions.md, "Book"):
 1. plan, one per chapter whose plan is not cached: lay the chapter out alone (footnotes kept on
    their call's page as :func:`writers.pdf.plan_layout` does) and keep its page count and page data.
    Page counts are cached by the chapter's content hash, so a warm rebuild skips this pass.
-2. write, one per part and variant: the front matter (title, imprint, contents with the chapters'
+2. write, one per part, each variant from the part's one layout: the front matter (title, imprint, contents with the chapters'
    page numbers), each chapter with its first page number, the back matter (notes, glossary,
    bibliography, corrections, index with page numbers from every chapter). Every part is padded to
    an even page count, so each chapter opens on a recto. Part PDFs are cached by content hash.
@@ -144,12 +144,11 @@ class Job:
     root: Path
     fonts_dir: Path
     build_dir: Path
-    variant: str = "reading"
     first_page: int = 1
     relaxed: frozenset[str] = frozenset()
     index_pages: dict | None = None
     targets: dict | None = None  # contents: id -> page
-    target: Path | None = None
+    outputs: dict[str, Path] | None = None  # variant ("reading", "printer") -> the part's PDF, one layout
     piece: int | None = None  # which section of the back matter
 
 
@@ -158,8 +157,7 @@ def _full_html(job: Job, relaxed: frozenset[str]) -> str:
     its sections through a file (rendering it is a second for a large book)."""
     from .writers.print_html import PrintContext, render_print_html
 
-    ctx = PrintContext(job.edition, job.config, job.fonts_dir.resolve().as_uri(), job.variant, job.index_pages,
-                       relaxed)
+    ctx = PrintContext(job.edition, job.config, job.fonts_dir.resolve().as_uri(), job.index_pages, relaxed)
     shared = None
     if job.kind == "back":
         shared = job.build_dir / "cache" / "book" / f"html-{_key(code_digest(job.root), ctx)}.html"
@@ -183,16 +181,14 @@ def _html(job: Job, relaxed: frozenset[str]) -> str:
 
 
 def _layout(job: Job, html: str):
-    from .writers import thai_print
+    """The part laid out: (document, the justifier's line plans, the HTML with its breaks)."""
     from .writers.pdf import _justify, _render
 
     html, justification = _justify(html, job.config, job.root, job.build_dir)
     document = _render(html, job.root, job.build_dir)
-    if justification is not None:  # the part's lines filled to the measure (writers/justify.py)
-        thai_print.stretch_lines(document, justification.plans, justification.texts)
     if PAD in html:
         document = document.copy(document.pages[:-1])  # the pad page
-    return document
+    return document, justification, html
 
 
 def _offset(data, first_page: int) -> dict:
@@ -202,27 +198,15 @@ def _offset(data, first_page: int) -> dict:
 
 
 def run_plan(job: Job) -> dict:
-    """Lay a chapter out alone until every footnote sits on its call's page (pages from 1); with
-    ``job.target`` (its first page is already certain) also write that layout as the reading part."""
-    from .writers.pdf import MAX_RELAXATIONS, _page_data
+    """Lay a chapter out alone until every footnote sits on its call's page (pages from 1,
+    :func:`writers.pdf.settle`); with ``job.outputs`` (its first page is already certain) also
+    write that layout as the chapter's parts."""
+    from .writers.pdf import settle
 
-    relaxed: frozenset[str] = frozenset()
-    for attempt in range(MAX_RELAXATIONS):
-        html = _html(job, relaxed)
-        document = _layout(job, html)
-        data, call_paragraph = _page_data(document)
-        misplaced = data.misplaced_footnotes()
-        if not misplaced or attempt == MAX_RELAXATIONS - 1:
-            break
-        next_page_starts = {page: para for page, para, _ in data.page_starts}
-        relax = {call_paragraph[n] for n in misplaced if n in call_paragraph}
-        relax |= {next_page_starts[call + 1] for call, _ in misplaced.values() if call + 1 in next_page_starts}
-        if relax <= relaxed:
-            break
-        relaxed = relaxed | relax
-    if job.target is not None:
-        _write(job, html, document, relaxed)
-    return {"relaxed": sorted(relaxed), "data": _offset(data, 1)}
+    layout = settle(lambda relaxed, _pages: _layout(job, _html(job, relaxed)), index=False)
+    if job.outputs:
+        _write(job, layout)
+    return {"relaxed": sorted(layout.plan.relaxed), "data": _offset(layout.data, 1)}
 
 
 def run_back_plan(job: Job) -> dict:
@@ -230,7 +214,7 @@ def run_back_plan(job: Job) -> dict:
     html = _full_html(job, frozenset())
     counts = []
     for piece in range(len(back_pieces(html[html.rindex("</article>"):html.rindex("</body>")]))):
-        document = _layout(job, _cut(replace(job, piece=piece), html))
+        document, _, _ = _layout(job, _cut(replace(job, piece=piece), html))
         counts.append(len(document.pages))
         del document
         _trim()
@@ -238,33 +222,27 @@ def run_back_plan(job: Job) -> dict:
 
 
 def run_write(job: Job) -> dict:
-    """Write one part of one variant to ``job.target``; returns its page data (book page numbers)."""
-    html = _html(job, job.relaxed)
-    return _write(job, html, _layout(job, html), job.relaxed)
+    """Write one part, every variant in ``job.outputs`` from its one layout; returns its page data
+    (book page numbers)."""
+    from .writers.pdf import Layout, LayoutPlan, _page_data
 
-
-def _write(job: Job, html: str, document, relaxed: frozenset[str]) -> dict:
-    from .writers.pdf import VARIANT_OPTIONS, _page_data, _stable_document_id, source_date
-
-    meta = job.edition.metadata
-    stamp = source_date().strftime("%Y-%m-%dT%H:%M:%SZ")
-    document.metadata.created = stamp
-    document.metadata.modified = stamp
-    document.metadata.title = meta.title
-    document.metadata.authors = [meta.editor]
-    document.metadata.lang = meta.language
-    _stable_document_id(document, meta.identifier_for(job.variant))
-    options = dict(VARIANT_OPTIONS[job.variant])
-    options["pdf_identifier"] = meta.identifier_for(job.variant).encode()
-    tmp = job.target.with_suffix(".tmp")
-    document.write_pdf(tmp, **options)
+    document, justification, html = _layout(job, _html(job, job.relaxed))
     data, _ = _page_data(document)
-    result = _offset(data, job.first_page)
-    result["relaxed"] = sorted(relaxed)
-    block = re.search(r'<div class="book-borrowed-anchors"[^>]*>(.*?)</div></div>', html)
+    return _write(job, Layout(document, data, LayoutPlan(job.relaxed, data.person_pages), justification, html))
+
+
+def _write(job: Job, layout) -> dict:
+    from .writers.pdf import write_variants
+
+    tmps = {variant: path.with_suffix(".tmp") for variant, path in job.outputs.items()}
+    write_variants(layout, job.edition, job.config, tmps, job.build_dir)
+    result = _offset(layout.data, job.first_page)
+    result["relaxed"] = sorted(layout.plan.relaxed)
+    block = re.search(r'<div class="book-borrowed-anchors"[^>]*>(.*?)</div></div>', layout.html)
     result["borrowed"] = re.findall(r'<div id="([^"]+)">', block.group(1)) if block else []
-    job.target.with_suffix(".json").write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(job.target)  # last: a part counts as cached once its PDF exists
+    for variant, path in job.outputs.items():
+        path.with_suffix(".json").write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+        tmps[variant].replace(path)  # last: a part counts as cached once its PDF exists
     return result
 
 
@@ -363,7 +341,7 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
         probe = None
         if not front_count.exists():  # the front matter's length depends only on its content
             probe = pool.submit(work, "write", replace(base, kind="front", edition=front,
-                                                   target=cache / f"{front_count.stem}-probe.pdf"))
+                                                   outputs={"reading": cache / f"{front_count.stem}-probe.pdf"}))
         back_plan_path = cache / f"back-plan-{_key(digest, config, back)}.json"
         back_plan = None
         if not back_plan_path.exists():  # the longest job: first
@@ -382,19 +360,10 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
                 continue
             job = replace(base, edition=chapter)
             if page is not None:
-                job = replace(job, first_page=page, target=part_path("chapter", "reading", chapter, page))
+                job = replace(job, first_page=page, outputs={v: part_path("chapter", v, chapter, page) for v in variants})
             todo.append(job)
             page = None
-        # with cores to spare (an edited chapter), the printer's part plans alongside: bleed and marks
-        # do not change the layout, so it finds the same paragraphs to relax
-        spare = len(todo) * len(variants) <= worker_count()
-        pending: dict[Future, int] = {}
-        for job in todo:
-            i = chapters.index(job.edition)
-            pending[pool.submit(work, "plan", job)] = i
-            if job.target is not None and spare and "printer" in variants:
-                pending[pool.submit(work, "plan", replace(job, variant="printer", target=part_path(
-                    "chapter", "printer", job.edition, job.first_page)))] = -1 - i
+        pending: dict[Future, int] = {pool.submit(work, "plan", job): chapters.index(job.edition) for job in todo}
         if pending:
             progress(f"laying out {len(todo)} chapters")
         for future, i in pending.items():
@@ -431,34 +400,34 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
                 person_pages.setdefault(person, []).extend(pages)
         index_pages = {k: tuple(sorted(set(v))) for k, v in person_pages.items()}
 
-        # pass 2: every part of every variant not cached; the reading front and back first, as
-        # the EPUB's page-list waits for them (chapters' page data come from their plans)
+        # pass 2: every part not cached, each laid out once and written in every variant; the front
+        # and back first, as the EPUB's page-list waits for them (chapters' page data come from their plans)
         parts: dict[str, list[Path]] = {v: [] for v in variants}
         jobs: list[tuple[int, Job]] = []
-        for variant in variants:
-            first = 0 if variant == "reading" else 2
-            jobs.append((first, replace(base, kind="front", edition=front, variant=variant, targets=targets,
-                                        target=part_path("front", variant, front, targets))))
-            parts[variant].append(jobs[-1][1].target)
-            for i, chapter in enumerate(chapters):
-                jobs.append((1, replace(base, kind="chapter", edition=chapter, variant=variant, first_page=starts[i],
-                                        relaxed=frozenset(plans[i]["relaxed"]),
-                                        target=part_path("chapter", variant, chapter, starts[i]))))
-                parts[variant].append(jobs[-1][1].target)
-            for j, start in enumerate(back_starts):  # only the last, the index, has page numbers in it
-                pages = index_pages if j == len(back_starts) - 1 else None
-                jobs.append((first, replace(base, kind="back", edition=back, variant=variant, first_page=start,
-                                            index_pages=pages, piece=j,
-                                            target=part_path("back", variant, back, j, start, pages))))
-                parts[variant].append(jobs[-1][1].target)
+
+        def add(priority: int, job: Job, kind: str, *content) -> None:
+            job = replace(job, outputs={v: part_path(kind, v, *content) for v in variants})
+            jobs.append((priority, job))
+            for variant, path in job.outputs.items():
+                parts[variant].append(path)
+
+        add(0, replace(base, kind="front", edition=front, targets=targets), "front", front, targets)
+        for i, chapter in enumerate(chapters):
+            add(1, replace(base, kind="chapter", edition=chapter, first_page=starts[i],
+                           relaxed=frozenset(plans[i]["relaxed"])), "chapter", chapter, starts[i])
+        for j, start in enumerate(back_starts):  # only the last, the index, has page numbers in it
+            pages = index_pages if j == len(back_starts) - 1 else None
+            add(0, replace(base, kind="back", edition=back, first_page=start, index_pages=pages, piece=j),
+                "back", back, j, start, pages)
         done: dict[Path, dict] = {}
-        running: dict[Future, Path] = {}
+        running: dict[Future, list[Path]] = {}
         for _, job in sorted(jobs, key=lambda j: j[0]):
-            data = cached(job.target)
-            if data is not None and data.get("relaxed", []) == sorted(job.relaxed):
-                done[job.target] = data
+            paths = list(job.outputs.values())
+            data = [cached(path) for path in paths]
+            if all(d is not None and d.get("relaxed", []) == sorted(job.relaxed) for d in data):
+                done.update(zip(paths, data, strict=True))
             else:
-                running[pool.submit(work, "write", job)] = job.target
+                running[pool.submit(work, "write", job)] = paths
         progress(f"writing {len(running)} parts on {worker_count()} processes")
         # the EPUB's memory grows with the book (pandoc holds all of it: 0.6 GB for 20 chapters),
         # so beside the PDF jobs only for a small book; otherwise after them, in a fresh process,
@@ -481,7 +450,8 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
                 break
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
-                done[running.pop(future)] = future.result()
+                result = future.result()
+                done.update((path, result) for path in running.pop(future))
         solo = None
         if epub is None and epub_args is not None:
             pool.shutdown()  # the workers' memory is freed before the EPUB starts

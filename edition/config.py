@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import EditionError
 from .yamlfile import load_yaml
 
 TRIMS_DEFAULT = ("A5", "B5", "6x9in")
+CSS_UNITS_PX = {"px": 1.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4, "pt": 96 / 72, "pc": 16.0}
+MARKS = ("crop", "cross")
+
+
+def css_px(length: str, field: str) -> float:
+    """A CSS length of styles/print.yaml (``3mm``, ``0.125in``...) in CSS pixels."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(px|in|cm|mm|pt|pc)\s*", length)
+    if not match:
+        raise EditionError.at("styles/print.yaml", None, f"{field}: '{length}' is not a length",
+                              f"write {field} as a number and a unit: {', '.join(CSS_UNITS_PX)} (e.g. 3mm)")
+    return float(match.group(1)) * CSS_UNITS_PX[match.group(2)]
 
 
 @dataclass(frozen=True)
@@ -34,14 +46,19 @@ class PrintConfig:
     justify: bool
     footnote_max_chars: int
     trims: dict[str, dict[str, str]]
+    marks: tuple[str, ...] = ("crop",)  # printer's marks of the printer's PDF: crop, cross
+
+    @property
+    def bleed_px(self) -> float:
+        """The bleed in CSS pixels (1/96 in), as WeasyPrint counts it."""
+        return css_px(self.bleed, "bleed")
 
     def with_trim(self, trim: str) -> PrintConfig:
         if trim not in self.trims:
             raise EditionError.at("styles/print.yaml", None, f"unknown trim size '{trim}'",
                                   f"use one of {', '.join(self.trims)} or add it under trims:")
         size = self.trims[trim]
-        return PrintConfig(trim, size["width"], size["height"], self.bleed, self.margins, self.font_size,
-                           self.line_height, self.justify, self.footnote_max_chars, self.trims)
+        return replace(self, trim=trim, width=size["width"], height=size["height"])
 
 
 def load_book(root: Path) -> Book:
@@ -64,8 +81,15 @@ def load_print_config(root: Path, trim: str | None = None) -> PrintConfig:
     try:
         base = PrintConfig(str(data["trim"]), "", "", str(data["bleed"]), dict(data["margins"]),
                            str(data["font_size"]), float(data["line_height"]), bool(data["justify"]),
-                           int(data["footnote_max_chars"]), dict(data["trims"]))
+                           int(data["footnote_max_chars"]), dict(data["trims"]),
+                           tuple(str(data.get("marks", "crop")).split()))
     except (KeyError, TypeError, ValueError) as exc:
         raise EditionError.at(path, getattr(data, "line", None), f"print configuration: bad or missing {exc}",
                               "see the comments in styles/print.yaml") from exc
+    css_px(base.bleed, "bleed")  # a bad length is reported here, not when the printer's PDF is written
+    if not set(base.marks) <= set(MARKS) and base.marks != ("none",):
+        raise EditionError.at(path, getattr(data, "line", None), f"marks: '{' '.join(base.marks)}' is not crop, cross, "
+                              "'crop cross' or none", "set marks: crop (the printer's crop marks)")
+    if base.marks == ("none",):
+        base = replace(base, marks=())
     return base.with_trim(trim or base.trim)

@@ -118,44 +118,25 @@ def justification_note(justified: dict[str, int] | None) -> list[str]:
 def _build_chapter(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Path, build_dir: Path,
                    staging: Path, name: str, formats: tuple[str, ...], progress: Progress,
                    notes: list[str]) -> list[Path]:
-    """One chapter as one document: the layout plan, then the reading PDF and the EPUB here while a
-    second process (with a second core) writes the printer's PDF from the same plan."""
-    from concurrent.futures import ProcessPoolExecutor
-
-    from .book import worker_count
+    """One chapter as one document: laid out once (writers/pdf.py), both PDFs written from that
+    layout, then the EPUB (its page-list and cover come from the reading PDF)."""
     from .writers.epub import font_files, write_epub
-    from .writers.pdf import plan_layout, write_pdf
+    from .writers.pdf import write_pdfs
 
-    plan = pages = printer = None
-    pool = ProcessPoolExecutor(max_workers=1) if "print" in formats and worker_count() > 1 else None
-    try:
-        if "pdf" in formats or "print" in formats:
-            progress("laying out the book")
-            plan = plan_layout(edition, config, root, fonts_dir, build_dir)
-        if pool is not None:
-            printer = pool.submit(write_pdf, edition, config, "printer", root, fonts_dir,
-                                  staging / f"{name}-print.pdf", build_dir, plan)
+    pages = None
+    targets = {variant: staging / f"{name}{suffix}" for variant, fmt, suffix
+               in (("reading", "pdf", ".pdf"), ("printer", "print", "-print.pdf")) if fmt in formats}
+    if targets:
+        progress("laying out the book and writing the PDFs")
+        pages = write_pdfs(edition, config, root, fonts_dir, build_dir, targets)
+        notes.extend(justification_note(pages.justified))
         if "pdf" in formats:
-            progress("writing the reading PDF")
-            target = staging / f"{name}.pdf"
-            pages = write_pdf(edition, config, "reading", root, fonts_dir, target, build_dir, plan)
-            notes.extend(justification_note(pages.justified))
             (staging / f"{name}.pages.json").write_text(pages.to_json(), encoding="utf-8")
-        if "epub" in formats:  # after the reading PDF: its page-list and cover come from it
-            progress("writing the EPUB")
-            cover = cover_image(staging / f"{name}.pdf", build_dir) if "pdf" in formats else None
-            write_epub(edition, staging / f"{name}.epub", build_dir, font_files(), root / "styles",
-                       pages.page_starts if pages is not None else (), cover)
-        if "print" in formats:
-            progress("writing the printer's PDF")
-            if printer is not None:
-                printer.result()
-            else:
-                write_pdf(edition, config, "printer", root, fonts_dir, staging / f"{name}-print.pdf", build_dir,
-                          plan)
-    finally:
-        if pool is not None:
-            pool.shutdown()
+    if "epub" in formats:
+        progress("writing the EPUB")
+        cover = cover_image(targets["reading"], build_dir) if "reading" in targets else None
+        write_epub(edition, staging / f"{name}.epub", build_dir, font_files(), root / "styles",
+                   pages.page_starts if pages is not None and "pdf" in formats else (), cover)
     return [staging / f"{name}{suffix}" for fmt, suffix in (("pdf", ".pdf"), ("print", "-print.pdf"), ("epub", ".epub"))
             if fmt in formats]
 

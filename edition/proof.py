@@ -29,7 +29,7 @@ def write_proof(root: Path, old: str, new: str | None) -> Path:
     from .config import load_book
     from .fonts import stage_fonts, stage_profiles
     from .pipeline import load, require_edition
-    from .writers.pdf import plan_layout, write_pdf
+    from .writers.pdf import write_pdfs
 
     with tempfile.TemporaryDirectory(prefix="edition-proof-") as tmp:
         old_snapshot = load_snapshot(resolve_spec(old, root), root, Path(tmp) / "old")
@@ -46,10 +46,9 @@ def write_proof(root: Path, old: str, new: str | None) -> Path:
     stage_fonts(fonts_dir)
     stage_profiles(build_dir / "profiles")
     proof = {"old": old, "marks": marks, "labels": KIND_LABELS}
-    plan = plan_layout(edition, config, root, fonts_dir, build_dir, proof=proof)
     target = root / "dist" / f"{load_book(root).name}-proof.pdf"
     target.parent.mkdir(exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
-    write_pdf(edition, config, "reading", root, fonts_dir, tmp, build_dir, plan, proof=proof)
+    write_pdfs(edition, config, root, fonts_dir, build_dir, {"reading": tmp}, proof=proof)
     tmp.replace(target)
     return target

@@ -186,6 +186,18 @@ def test_bad_yaml_syntax_is_reported_with_its_line(project, capsys, command):
     assert re.search(r"zz-test\.yaml:\d+: error: YAML syntax error", err), err
 
 
+
+@pytest.mark.parametrize(("line", "message"), [("bleed: 3 millimetres", "bleed: '3 millimetres' is not a length"),
+                                                ("marks: crop trim", "marks: 'crop trim' is not crop, cross")])
+def test_a_bad_bleed_or_marks_in_the_print_configuration_is_named(project, capsys, line, message):
+    key = line.split(":")[0]
+    path = project / "styles" / "print.yaml"
+    path.write_text(re.sub(rf"^{key}:.*$", line, path.read_text(encoding="utf-8"), count=1, flags=re.M),
+                    encoding="utf-8")
+    code, err = run(project, "build", capsys=capsys)
+    assert code == 1 and "styles/print.yaml" in err and message in err, err
+    assert dist_untouched(project)
+
 def test_a_failing_build_leaves_dist_untouched(project, capsys):
     write_set(project, set_text(GOOD_ITEM.format(id="zz-orphan", para="p008", exact="ไม่มีอยู่จริงเลยสักนิดเดียว",
                                                  body="ก [@avrich-1970]")))

@@ -117,6 +117,32 @@ def test_printer_pdf_is_pdf_x_with_bleed_trim_and_the_same_pages(built):
             assert media[0] <= box[0] and media[2] >= box[2]
 
 
+
+def test_printer_pdf_has_the_reading_pdfs_pages_line_for_line_and_crop_marks_in_the_bleed(built, tmp_path):
+    """Both PDFs come from one layout (writers/print_production.py): the same text on every page,
+    and the printer's adds crop marks outside the trim, in the bleed area only."""
+    from PIL import Image
+
+    def pages_text(pdf):
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+        return text.split("\f")
+
+    reading, printer = pages_text(built.pdf), pages_text(built.print_pdf)
+    assert len(reading) == len(printer) > 20
+    assert [i for i, (a, b) in enumerate(zip(reading, printer, strict=True), 1) if a != b] == []
+    for pdf, marked in ((built.print_pdf, True), (built.pdf, False)):
+        out = tmp_path / f"marks-{marked}"
+        # the MediaBox at 72 dpi: one pixel per point; the printer's bleed is 3 mm = 8.5 pt
+        subprocess.run(["pdftoppm", "-r", "72", "-gray", "-f", "3", "-l", "3", "-singlefile", "-png", str(pdf),
+                        str(out)], check=True)
+        image = Image.open(out.with_suffix(".png")).convert("L")
+        width, height = image.size
+        corners = [(0, 0, 8, 30), (0, 0, 30, 8), (width - 8, height - 30, width, height)]
+        dark = [sum(1 for x in range(a, c) for y in range(b, d) if image.getpixel((x, y)) < 200)
+                for a, b, c, d in corners]
+        assert all(dark) if marked else not any(dark), (pdf.name, dark)
+
+
 def _page_text(pdf, number, y=None, h=None):
     args = ["pdftotext", "-raw", "-f", str(number), "-l", str(number)]
     if y is not None:

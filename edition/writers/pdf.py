@@ -1,7 +1,9 @@
 """PDF writer: print HTML -> WeasyPrint -> the reading PDF and the printer's PDF.
 
-Two layout passes: the first finds on which pages persons are named (for the index) and where
-pages start (exported as page data for the EPUB's page-list); the second renders the final book.
+The book is laid out until the layout is its own plan (footnotes on their call's page, the index
+printing the pages of this very layout: usually two layouts, one when the plan is cached); both
+PDFs are written from that one layout, the printer's with bleed and crop marks added to its pages.
+The layout also exports where pages start (the EPUB's page-list) and where persons are named.
 Only files inside the project are fetched; dates come from SOURCE_DATE_EPOCH for identical rebuilds.
 """
 
@@ -11,6 +13,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -159,77 +162,114 @@ MAX_RELAXATIONS = 4
 def _stable_document_id(document, identifier: str) -> None:
     """WeasyPrint writes a random xmpMM:DocumentID into PDF/X metadata; use the edition's own
     identifier instead, so identical inputs give identical files."""
-    generate = document.metadata.generate_rdf_metadata
+    metadata = document.metadata
+    generate = type(metadata).generate_rdf_metadata.__get__(metadata)  # the class's, never an earlier patch
 
     def generate_stable(*args, **kwargs):
         rdf = generate(*args, **kwargs)
         return re.sub(rb"xmp\.did:[0-9a-f-]{36}", b"xmp.did:" + identifier.removeprefix("urn:uuid:").encode(), rdf)
 
-    document.metadata.generate_rdf_metadata = generate_stable
+    metadata.generate_rdf_metadata = generate_stable
 
 
 @dataclass(frozen=True)
 class LayoutPlan:
-    """What the final renders need from the first layout: where the persons are named (for the
-    index) and which paragraphs are set with widows/orphans 1 (to keep footnotes with calls).
-    Bleed and crop marks do not change the layout, so both PDFs share one plan."""
+    """What a layout needs to be final: which paragraphs are set with widows/orphans 1 (to keep
+    footnotes with their calls) and the page numbers the index prints. Cached by content."""
 
     relaxed: frozenset[str]
     person_pages: dict[str, tuple[int, ...]]
 
 
-def plan_layout(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Path, build_dir: Path,
-                proof: dict | None = None) -> LayoutPlan:
-    """Lay out the edition until every footnote sits on the page of its call.
+@dataclass(frozen=True)
+class Layout:
+    """A final layout: the laid-out document (both PDFs are written from it), its page data, the
+    plan it settled on and the justifier's line plans (applied once, when it is written)."""
 
-    WeasyPrint can push a footnote to the page after its call when widows/orphans move a line
-    (Kozea/WeasyPrint#2432). The layout is checked for that, and the paragraph holding such a call
-    (and the one breaking across that page's end) is laid out again with widows/orphans 1.
-    The plan is cached by the content of the HTML it was made for, so a rebuild of unchanged
-    content lays out only the final PDFs.
+    document: object
+    data: PageData
+    plan: LayoutPlan
+    justification: object | None
+    html: str
+
+
+LayOut = Callable[[frozenset[str], dict | None], tuple[object, object | None, str]]
+
+
+def relaxations(data: PageData, call_paragraph: dict[str, str]) -> set[str]:
+    """The paragraphs to set with widows/orphans 1 so that each footnote WeasyPrint pushed off its
+    call's page comes back (Kozea/WeasyPrint#2432): the paragraph holding the call and the one
+    breaking across that page's end."""
+    misplaced = data.misplaced_footnotes()
+    next_page_starts = {page: para for page, para, _ in data.page_starts}
+    relax = {call_paragraph[n] for n in misplaced if n in call_paragraph}
+    relax |= {next_page_starts[call + 1] for call, _ in misplaced.values() if call + 1 in next_page_starts}
+    return relax
+
+
+def settle(lay_out: LayOut, start: LayoutPlan | None = None, index: bool = True,
+           read_pages: Callable = _page_data) -> Layout:
+    """Lay out until the layout is its own plan: every footnote on the page of its call (or no
+    paragraph left to relax after MAX_RELAXATIONS rounds) and, with ``index``, the index printing
+    the pages the persons are named on in this very layout. The last layout is the final one.
+
+    ``lay_out(relaxed, person_pages)`` lays the document out. Starting from a cached plan of the
+    same content, the first layout is final. The index follows the text, so its numbers never move
+    the pages they point to: one layout after the last relaxation settles them. ``read_pages`` reads
+    a laid-out document's page data (:func:`_page_data`).
     """
-    ctx = PrintContext(edition, config, fonts_dir.resolve().as_uri(), "reading", proof=proof)
-    first_html = render_print_html(ctx, root / "styles")
+    relaxed = start.relaxed if start else frozenset()
+    pages = start.person_pages if start else None
+    rounds = 0
+    for _ in range(MAX_RELAXATIONS + 2):
+        document, justification, html = lay_out(relaxed, pages)
+        data, call_paragraph = read_pages(document)
+        relax = relaxations(data, call_paragraph) - relaxed if rounds < MAX_RELAXATIONS else set()
+        if not relax and (not index or pages == data.person_pages):
+            return Layout(document, data, LayoutPlan(relaxed, data.person_pages), justification, html)
+        if relax:
+            rounds += 1
+        relaxed, pages = relaxed | relax, data.person_pages
+        del document
+    raise EditionError([Problem("styles/templates/print.html.j2", None,
+                                "the index's page numbers do not settle: printing them moves the pages they point to",
+                                "keep the index after the text it indexes")])
+
+
+def lay_out_edition(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Path, build_dir: Path,
+                    proof: dict | None = None) -> Layout:
+    """The edition's final layout, from which both PDFs are written (see :func:`settle`).
+
+    The plan is cached by the content of the HTML it was made for: a rebuild of unchanged content
+    lays the book out once.
+    """
+    fonts_url = fonts_dir.resolve().as_uri()
+
+    def lay_out(relaxed: frozenset[str], pages: dict | None):
+        ctx = PrintContext(edition, config, fonts_url, pages, relaxed, proof)
+        html, justification = _justify(render_print_html(ctx, root / "styles"), config, root, build_dir)
+        return _render(html, root, build_dir), justification, html
+
+    first_html = render_print_html(PrintContext(edition, config, fonts_url, proof=proof), root / "styles")
     key = hashlib.sha256(first_html.encode("utf-8")).hexdigest()
     cache = build_dir / "cache" / "layout" / f"{key}.json"
+    start = None
     if cache.exists():
         data = json.loads(cache.read_text(encoding="utf-8"))
-        return LayoutPlan(frozenset(data["relaxed"]), {k: tuple(v) for k, v in data["person_pages"].items()})
-    html, _ = _justify(first_html, config, root, build_dir)
-    for _ in range(MAX_RELAXATIONS):
-        data, call_paragraph = _page_data(_render(html, root, build_dir))
-        misplaced = data.misplaced_footnotes()
-        if not misplaced:
-            break
-        next_page_starts = {page: para for page, para, _ in data.page_starts}
-        relax = {call_paragraph[n] for n in misplaced if n in call_paragraph}
-        relax |= {next_page_starts[call + 1] for call, _ in misplaced.values() if call + 1 in next_page_starts}
-        if relax <= ctx.relaxed:
-            break
-        ctx = replace(ctx, relaxed=ctx.relaxed | relax)
-        html, _ = _justify(render_print_html(ctx, root / "styles"), config, root, build_dir)
-    plan = LayoutPlan(frozenset(ctx.relaxed), data.person_pages)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"relaxed": sorted(plan.relaxed), "person_pages": plan.person_pages}), encoding="utf-8")
-    tmp.replace(cache)
-    return plan
+        start = LayoutPlan(frozenset(data["relaxed"]), {k: tuple(v) for k, v in data["person_pages"].items()})
+    layout = settle(lay_out, start)
+    if layout.plan != start:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"relaxed": sorted(layout.plan.relaxed), "person_pages": layout.plan.person_pages}),
+                       encoding="utf-8")
+        tmp.replace(cache)
+    return layout
 
 
-def write_pdf(edition: Edition, config: PrintConfig, variant: str, root: Path, fonts_dir: Path,
-              target: Path, build_dir: Path, plan: LayoutPlan | None = None, proof: dict | None = None) -> PageData:
-    """Write ``target`` from the layout plan, with the index's page numbers filled in."""
-    plan = plan or plan_layout(edition, config, root, fonts_dir, build_dir, proof)
-    ctx = PrintContext(edition, config, fonts_dir.resolve().as_uri(), variant, plan.person_pages, plan.relaxed,
-                       proof)
-    final_html, justification = _justify(render_print_html(ctx, root / "styles"), config, root, build_dir)
-    html_path = build_dir / f"print-{variant}.html"
-    html_path.write_text(final_html, encoding="utf-8")
-    document = _render(final_html, root, build_dir)
-    counts = None
-    if justification is not None:
-        counts = thai_print.stretch_lines(document, justification.plans, justification.texts)
-        counts["ragged"] = len(justification.ragged)
+def finish_document(document, edition: Edition, variant: str) -> dict:
+    """Metadata of one variant (dates from SOURCE_DATE_EPOCH, a stable document id); returns the
+    options of ``document.write_pdf`` for it."""
     stamp = source_date().strftime("%Y-%m-%dT%H:%M:%SZ")
     document.metadata.created = stamp
     document.metadata.modified = stamp
@@ -239,6 +279,35 @@ def write_pdf(edition: Edition, config: PrintConfig, variant: str, root: Path, f
     _stable_document_id(document, edition.metadata.identifier_for(variant))
     options = dict(VARIANT_OPTIONS[variant])
     options["pdf_identifier"] = edition.metadata.identifier_for(variant).encode()
-    document.write_pdf(target, **options)
-    final, _ = _page_data(document)
-    return replace(final, relaxed=tuple(sorted(plan.relaxed)), justified=counts)
+    return options
+
+
+def write_variants(layout: Layout, edition: Edition, config: PrintConfig, targets: dict[str, Path],
+                   build_dir: Path) -> dict[str, int] | None:
+    """Write each variant in ``targets`` ("reading", "printer") from the one layout: the reading
+    PDF as laid out, the printer's with bleed, crop marks and the CMYK intent added to the same
+    pages (writers/print_production.py). Returns the justifier's line counts."""
+    from .print_production import printer_document
+
+    document = layout.document
+    counts = None
+    if layout.justification is not None:
+        counts = thai_print.stretch_lines(document, layout.justification.plans, layout.justification.texts)
+        counts["ragged"] = len(layout.justification.ragged)
+    for variant, target in targets.items():
+        if variant == "printer":
+            out = printer_document(document, config.bleed_px, config.marks, build_dir / "profiles" / "default_cmyk.icc")
+        else:
+            out = document
+        out.write_pdf(target, **finish_document(out, edition, variant))
+    return counts
+
+
+def write_pdfs(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Path, build_dir: Path,
+               targets: dict[str, Path], proof: dict | None = None) -> PageData:
+    """Lay the edition out (:func:`lay_out_edition`) and write the PDFs in ``targets`` from that
+    one layout; returns the page data of the layout."""
+    layout = lay_out_edition(edition, config, root, fonts_dir, build_dir, proof)
+    (build_dir / "print.html").write_text(layout.html, encoding="utf-8")
+    counts = write_variants(layout, edition, config, targets, build_dir)
+    return replace(layout.data, relaxed=tuple(sorted(layout.plan.relaxed)), justified=counts)

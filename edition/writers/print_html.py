@@ -156,7 +156,6 @@ class PrintContext:
     edition: Edition
     config: PrintConfig
     fonts_url: str
-    variant: str  # "reading" | "printer"
     index_pages: Mapping[str, tuple[int, ...]] | None = None
     relaxed: frozenset[str] = frozenset()  # paragraphs laid out with widows/orphans 1
     proof: dict | None = None  # an editor's proof: notes to mark (id -> kind), the OLD revision
@@ -209,7 +208,7 @@ def render_print_html(ctx: PrintContext, styles: Path) -> str:
 
     template = environment(styles).get_template("print.html.j2")
     return template.render(
-        edition=edition, meta=edition.metadata, config=ctx.config, variant=ctx.variant, inl=inl,
+        edition=edition, meta=edition.metadata, config=ctx.config, inl=inl,
         justified=justified,
         faces=FACES, fonts_url=ctx.fonts_url, endnotes=[n for n in edition.notes if n.placement == "end"],
         glosses=_glosses(edition), index_pages=ctx.index_pages, relaxed=ctx.relaxed, proof=ctx.proof,
