@@ -210,3 +210,15 @@ def test_blank_pages_carry_no_running_head_or_folio(built):
     assert blank  # chapters and back matter open on a recto, so some versos are left blank
     for number in blank:
         assert _page_text(built.pdf, number).strip() == "", number
+
+
+def test_the_printer_pdf_seam_holds_and_fails_loudly_when_weasyprint_changes(monkeypatch):
+    from weasyprint.formatting_structure import boxes
+
+    from edition.writers import print_production
+
+    assert print_production.seam_problems() == []
+    monkeypatch.delattr(boxes.PageBox, "bleed_area")
+    assert any("bleed_area" in p for p in print_production.seam_problems())
+    with pytest.raises(print_production.SeamMissing, match="bleed_area"):
+        print_production.printer_document(None, 1.0, ("crop",), ROOT / "no.icc")
