@@ -38,6 +38,9 @@ class EditionError(Exception):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         super().__init__("\n".join(p.format() for p in self.problems))
 
+    def __reduce__(self):  # pickled whole (from a worker or a forked child), not as its message
+        return type(self), (self.problems,)
+
     @classmethod
     def at(cls, file: str | Path, line: int | None, message: str, hint: str = "") -> EditionError:
         return cls(Problem(str(file), line, message, hint))

@@ -13,7 +13,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .config import Book, PrintConfig, load_book, load_print_config
@@ -118,25 +118,37 @@ def justification_note(justified: dict[str, int] | None) -> list[str]:
 def _build_chapter(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Path, build_dir: Path,
                    staging: Path, name: str, formats: tuple[str, ...], progress: Progress,
                    notes: list[str]) -> list[Path]:
-    """One chapter as one document: laid out once (writers/pdf.py), both PDFs written from that
-    layout, then the EPUB (its page-list and cover come from the reading PDF)."""
-    from .writers.epub import font_files, write_epub
-    from .writers.pdf import write_pdfs
+    """One chapter as one document: laid out once (writers/pdf.py); the printer's PDF is written
+    from that layout in a forked child while the reading PDF and then the EPUB (its page-list and
+    cover come from the reading PDF) are written here."""
+    from contextlib import nullcontext
 
-    pages = None
-    targets = {variant: staging / f"{name}{suffix}" for variant, fmt, suffix
-               in (("reading", "pdf", ".pdf"), ("printer", "print", "-print.pdf")) if fmt in formats}
-    if targets:
-        progress("laying out the book and writing the PDFs")
-        pages = write_pdfs(edition, config, root, fonts_dir, build_dir, targets)
-        notes.extend(justification_note(pages.justified))
+    from .forking import beside
+    from .writers.epub import font_files, write_epub
+    from .writers.pdf import justify_lines, lay_out_edition, write_variant
+
+    layout = None
+    if "pdf" in formats or "print" in formats:
+        progress("laying out the book")
+        layout = lay_out_edition(edition, config, root, fonts_dir, build_dir)
+        (build_dir / "print.html").write_text(layout.html, encoding="utf-8")
+        counts = justify_lines(layout)
+        notes.extend(justification_note(counts))
+    printer = nullcontext()
+    if "print" in formats:
+        printer = beside(lambda: write_variant(layout, edition, config, "printer", staging / f"{name}-print.pdf",
+                                               build_dir), "the printer's PDF")
+    with printer:
         if "pdf" in formats:
+            progress("writing the PDFs")
+            write_variant(layout, edition, config, "reading", staging / f"{name}.pdf", build_dir)
+            pages = replace(layout.data, relaxed=tuple(sorted(layout.plan.relaxed)), justified=counts)
             (staging / f"{name}.pages.json").write_text(pages.to_json(), encoding="utf-8")
-    if "epub" in formats:
-        progress("writing the EPUB")
-        cover = cover_image(targets["reading"], build_dir) if "reading" in targets else None
-        write_epub(edition, staging / f"{name}.epub", build_dir, font_files(), root / "styles",
-                   pages.page_starts if pages is not None and "pdf" in formats else (), cover)
+        if "epub" in formats:
+            progress("writing the EPUB")
+            cover = cover_image(staging / f"{name}.pdf", build_dir) if "pdf" in formats else None
+            write_epub(edition, staging / f"{name}.epub", build_dir, font_files(), root / "styles",
+                       layout.data.page_starts if "pdf" in formats else (), cover)
     return [staging / f"{name}{suffix}" for fmt, suffix in (("pdf", ".pdf"), ("print", "-print.pdf"), ("epub", ".epub"))
             if fmt in formats]
 

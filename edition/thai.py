@@ -154,11 +154,16 @@ def segment(text: str, custom_words: Iterable[str] = ()) -> list[str]:
     word (an encoded name, the word list) is never split."""
     if not text:
         return []
-    custom = tuple(sorted(set(custom_words)))
+    return list(_segment(text, tuple(sorted(set(custom_words)))))
+
+
+@lru_cache(maxsize=4096)
+def _segment(text: str, custom: tuple[str, ...]) -> tuple[str, ...]:
+    # memoized: a build segments each paragraph for every layout it makes (and the EPUB)
     words: list[str] = []
     for token in _tokenizer(custom).word_tokenize(text):
         words.extend((token,) if token in custom else _parts(token))
-    return words
+    return tuple(words)
 
 
 def break_opportunities(text: str, protected: Iterable[tuple[int, int]] = (),

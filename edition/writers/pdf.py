@@ -244,13 +244,15 @@ def lay_out_edition(edition: Edition, config: PrintConfig, root: Path, fonts_dir
     lays the book out once.
     """
     fonts_url = fonts_dir.resolve().as_uri()
+    first_html = render_print_html(PrintContext(edition, config, fonts_url, proof=proof), root / "styles")
 
     def lay_out(relaxed: frozenset[str], pages: dict | None):
-        ctx = PrintContext(edition, config, fonts_url, pages, relaxed, proof)
-        html, justification = _justify(render_print_html(ctx, root / "styles"), config, root, build_dir)
+        html = first_html
+        if relaxed or pages is not None:
+            html = render_print_html(PrintContext(edition, config, fonts_url, pages, relaxed, proof), root / "styles")
+        html, justification = _justify(html, config, root, build_dir)
         return _render(html, root, build_dir), justification, html
 
-    first_html = render_print_html(PrintContext(edition, config, fonts_url, proof=proof), root / "styles")
     key = hashlib.sha256(first_html.encode("utf-8")).hexdigest()
     cache = build_dir / "cache" / "layout" / f"{key}.json"
     start = None
@@ -282,24 +284,35 @@ def finish_document(document, edition: Edition, variant: str) -> dict:
     return options
 
 
-def write_variants(layout: Layout, edition: Edition, config: PrintConfig, targets: dict[str, Path],
-                   build_dir: Path) -> dict[str, int] | None:
-    """Write each variant in ``targets`` ("reading", "printer") from the one layout: the reading
-    PDF as laid out, the printer's with bleed, crop marks and the CMYK intent added to the same
-    pages (writers/print_production.py). Returns the justifier's line counts."""
+def justify_lines(layout: Layout) -> dict[str, int] | None:
+    """Fill the justified lines of the layout to the measure (once, before any variant is written);
+    returns the justifier's line counts."""
+    if layout.justification is None:
+        return None
+    counts = thai_print.stretch_lines(layout.document, layout.justification.plans, layout.justification.texts)
+    counts["ragged"] = len(layout.justification.ragged)
+    return counts
+
+
+def write_variant(layout: Layout, edition: Edition, config: PrintConfig, variant: str, target: Path,
+                  build_dir: Path) -> None:
+    """Write one variant from the layout: the reading PDF as laid out, the printer's with bleed,
+    crop marks and the CMYK intent added to the same pages (writers/print_production.py)."""
     from .print_production import printer_document
 
     document = layout.document
-    counts = None
-    if layout.justification is not None:
-        counts = thai_print.stretch_lines(document, layout.justification.plans, layout.justification.texts)
-        counts["ragged"] = len(layout.justification.ragged)
+    if variant == "printer":
+        document = printer_document(document, config.bleed_px, config.marks,
+                                    build_dir / "profiles" / "default_cmyk.icc")
+    document.write_pdf(target, **finish_document(document, edition, variant))
+
+
+def write_variants(layout: Layout, edition: Edition, config: PrintConfig, targets: dict[str, Path],
+                   build_dir: Path) -> dict[str, int] | None:
+    """Justify the layout's lines and write each variant in ``targets`` from it."""
+    counts = justify_lines(layout)
     for variant, target in targets.items():
-        if variant == "printer":
-            out = printer_document(document, config.bleed_px, config.marks, build_dir / "profiles" / "default_cmyk.icc")
-        else:
-            out = document
-        out.write_pdf(target, **finish_document(out, edition, variant))
+        write_variant(layout, edition, config, variant, target, build_dir)
     return counts
 
 

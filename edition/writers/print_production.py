@@ -71,7 +71,7 @@ def printer_document(document, bleed_px: float, marks: tuple[str, ...], cmyk_pro
         printed.bleed = dict(box.bleed)
         pages.append(printed)
     with cmyk_profile.open("rb") as icc:
-        profile = ColorProfile(icc, cmyk_profile.as_uri(), "relative-colorimetric", CMYK_COMPONENTS)
+        profile = ColorProfile(icc, cmyk_profile.resolve().as_uri(), "relative-colorimetric", CMYK_COMPONENTS)
     printer = type(document)(pages, copy.copy(document.metadata), document.url_fetcher, document.font_config,
                              {"device-cmyk": profile}, None)
     return printer
