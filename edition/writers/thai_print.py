@@ -18,6 +18,7 @@ loudly if an upgrade removes the seam.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 import pydyf
 
@@ -107,10 +108,16 @@ def install() -> None:
 
 def pango_breaks(text: str, lang: str = "th") -> set[int]:
     """Offsets where Pango (libthai for Thai) would allow a line break in ``text``."""
+    return set(_pango_breaks(text, lang))
+
+
+@lru_cache(maxsize=4096)
+def _pango_breaks(text: str, lang: str) -> frozenset[int]:
+    # memoized: every layout of a build renders the print HTML again
     from weasyprint.text.line_break import get_log_attrs
 
     attrs = get_log_attrs(text, lang)
-    return {i for i in range(1, len(text)) if attrs[i].is_line_break}
+    return frozenset(i for i in range(1, len(text)) if attrs[i].is_line_break)
 
 
 MAX_RUN = 24  # characters; longer unbreakable runs risk overflowing a line
