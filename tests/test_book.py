@@ -1,6 +1,6 @@
 """A book of several chapters (the parallel build of edition/book.py), on a tiny generated book:
-page numbers run on across chapters, every chapter opens on a recto, nothing is redone when
-nothing changed."""
+page numbers run on across chapters, every chapter opens on a recto, the printer's PDF has the
+reading PDF's pages, nothing is redone when nothing changed."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from tests.conftest import run_build
 @pytest.fixture(scope="module")
 def small_book(tmp_path_factory):
     root = make_book(tmp_path_factory.mktemp("book") / "book", chapters=2, paragraphs=4)
-    result = run_build(root, "build", "--only", "pdf")
+    result = run_build(root, "build", "--only", "pdf,print")
     assert result.returncode == 0, result.stderr
     return root
 
@@ -53,7 +53,21 @@ def test_page_numbers_run_on_across_chapters_and_chapters_open_on_a_recto(small_
 def test_a_book_rebuild_with_nothing_changed_does_nothing(small_book):
     pdf = small_book / "dist" / "book-2.pdf"
     before = pdf.stat().st_mtime_ns
-    result = run_build(small_book, "build", "--only", "pdf")
+    result = run_build(small_book, "build", "--only", "pdf,print")
     assert result.returncode == 0, result.stderr
     assert "up to date" in result.stderr
     assert pdf.stat().st_mtime_ns == before
+
+
+def test_the_books_printer_pdf_is_its_reading_pdf_with_bleed_and_pdf_x(small_book):
+    """Each part is laid out once and written in both variants (writers/print_production.py)."""
+    import pikepdf
+
+    reading, printer = small_book / "dist" / "book-2.pdf", small_book / "dist" / "book-2-print.pdf"
+    assert _pages(printer) == _pages(reading)
+    with pikepdf.open(printer) as pdf:
+        assert pdf.Root.OutputIntents[0].S == "/GTS_PDFX"
+        assert pdf.open_metadata()["pdfxid:GTS_PDFXVersion"] == "PDF/X-4"
+        for page in pdf.pages:
+            trim, media = [float(v) for v in page.obj.TrimBox], [float(v) for v in page.obj.MediaBox]
+            assert media[0] < trim[0] - 8 and media[2] > trim[2] + 8  # 3 mm bleed = 8.5 pt
