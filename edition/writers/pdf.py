@@ -1,8 +1,9 @@
 """PDF writer: print HTML -> WeasyPrint -> the reading PDF and the printer's PDF.
 
-The book is laid out until the layout is its own plan (footnotes on their call's page, the index
-printing the pages of this very layout: usually two layouts, one when the plan is cached); both
-PDFs are written from that one layout, the printer's with bleed and crop marks added to its pages.
+The book is laid out until every footnote sits on its call's page (one layout, or two when
+paragraphs must be relaxed; one when the plan is cached), then the index is laid out apart with
+that layout's page numbers and put in place of its placeholder pages; both PDFs are written from
+that one layout, the printer's with bleed and crop marks added to its pages.
 The layout also exports where pages start (the EPUB's page-list) and where persons are named.
 Only files inside the project are fetched; dates come from SOURCE_DATE_EPOCH for identical rebuilds.
 """
@@ -110,6 +111,17 @@ def _justify(html: str, config: PrintConfig, root: Path, build_dir: Path):
     return justification.html, justification
 
 
+def _shows_text(box) -> bool:
+    """Whether any text box inside ``box`` shows a character other than a space."""
+    stack = [box]
+    while stack:
+        box = stack.pop()
+        if getattr(box, "text", "").strip():
+            return True
+        stack.extend(getattr(box, "children", ()) or ())
+    return False
+
+
 def _page_data(document) -> PageData:
     from weasyprint.formatting_structure import boxes
 
@@ -128,7 +140,8 @@ def _page_data(document) -> PageData:
                 para = element.get("id")
             if element is not None and isinstance(box, boxes.BlockBox) and element.get("id"):
                 anchor = element.get("id")
-            if para and element is not None and isinstance(box, boxes.InlineBox) and element.get("class") == "person":
+            if para and element is not None and isinstance(box, boxes.InlineBox) and element.get("class") == "person" \
+                    and _shows_text(box):  # not the empty piece of a name whose line breaks just before it
                 ref = element.get("data-ref")
                 if ref and number not in persons.setdefault(ref, []):
                     persons[ref].append(number)
@@ -259,7 +272,13 @@ def lay_out_edition(edition: Edition, config: PrintConfig, root: Path, fonts_dir
     if cache.exists():
         data = json.loads(cache.read_text(encoding="utf-8"))
         start = LayoutPlan(frozenset(data["relaxed"]), {k: tuple(v) for k, v in data["person_pages"].items()})
-    layout = settle(lay_out, start)
+    # the index laid out apart and put in place of the placeholder one: its numbers come from the
+    # final layout of everything before it, one layout less than laying the book out again
+    layout = settle(lambda relaxed, _pages: lay_out(relaxed, None), start, index=False)
+    index_html = lambda pages: render_print_html(  # noqa: E731
+        PrintContext(edition, config, fonts_url, pages, layout.plan.relaxed, proof), root / "styles")
+    spliced = with_index_apart(layout, index_html, root, build_dir)
+    layout = spliced if spliced is not None else settle(lay_out, start)  # or with the book, as its own plan
     if layout.plan != start:
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(".tmp")
@@ -267,6 +286,54 @@ def lay_out_edition(edition: Edition, config: PrintConfig, root: Path, fonts_dir
                        encoding="utf-8")
         tmp.replace(cache)
     return layout
+
+
+INDEX_ID = "index"
+
+
+def _trailing_pages(document, element_id: str) -> list[int]:
+    """The pages (from 1) at the end of the document that hold the element ``element_id``."""
+    found = []
+    for number in range(len(document.pages), 0, -1):
+        stack = [document.pages[number - 1]._page_box]
+        while stack:
+            box = stack.pop()
+            element = getattr(box, "element", None)
+            if element is not None and element.get("id") == element_id:
+                found.append(number)
+                break
+            stack.extend(getattr(box, "children", ()) or ())
+        else:
+            break
+    return sorted(found)
+
+
+def with_index_apart(layout: Layout, index_html: Callable[[dict], str], root: Path, build_dir: Path) -> Layout | None:
+    """The layout with its index (the last section, laid out with placeholder numbers) replaced by
+    the index laid out on its own with the page numbers of this layout, starting on the same page;
+    None when the template does not allow it (the index does not start a page, or links elsewhere).
+
+    Nothing before the index moves, so the persons' pages are final; both documents' pages are
+    written as one (WeasyPrint's ``Document.copy``), the index's page counter set to run on.
+    """
+    from .print_parts import back_pieces, borrowed_ids, cut_html, page_number_css
+
+    pages = _trailing_pages(layout.document, INDEX_ID)
+    starts = {page: anchor for page, anchor, _ in layout.data.page_starts}
+    if not pages or starts.get(pages[0]) != INDEX_ID:
+        return None
+    full = index_html(layout.plan.person_pages)
+    pieces = back_pieces(full[full.rindex("</article>"):full.rindex("</body>")])
+    if not re.match(rf'\s*<section class="[^"]*\bindex\b[^"]*" id="{INDEX_ID}"', pieces[-1]) or borrowed_ids(pieces[-1]):
+        return None
+    first = pages[0]
+    index = _render(cut_html(full, "back", page_number_css(first), piece=len(pieces) - 1), root, build_dir)
+    document = layout.document.copy(layout.document.pages[:first - 1] + index.pages)
+    document.edition_index_part = index  # its fonts must live as long as the pages drawn with them
+    data, _ = _page_data(document)
+    cut = layout.html.rfind(f'<section class="back index" id="{INDEX_ID}"')
+    html = layout.html[:cut] + pieces[-1] + layout.html[layout.html.rindex("</body>"):] if cut >= 0 else layout.html
+    return replace(layout, document=document, data=data, html=html)
 
 
 def finish_document(document, edition: Edition, variant: str) -> dict:
