@@ -88,9 +88,8 @@ def main() -> None:
     print(f"{'peak memory, this process / a build process':<{width}}  {peak_self:.0f} MB / {peak_child:.0f} MB")
 
 
-def tree_pss(pid: int) -> int:
-    """Memory of a process and all its descendants, in bytes: the sum of their proportional set
-    sizes (pages shared by forked workers counted once, not once per process)."""
+def process_tree(pid: int) -> list[int]:
+    """A process and all its descendants."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -99,16 +98,27 @@ def tree_pss(pid: int) -> int:
                     children.setdefault(int(fh.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
             except OSError:
                 continue
-    total, todo = 0, [pid]
+    out, todo = [], [pid]
     while todo:
         p = todo.pop()
-        try:
-            with open(f"/proc/{p}/smaps_rollup") as fh:
-                total += next(int(line.split()[1]) for line in fh if line.startswith("Pss:")) * 1024
-        except (OSError, StopIteration):
-            pass
+        out.append(p)
         todo.extend(children.get(p, ()))
-    return total
+    return out
+
+
+def pss(pid: int) -> int:
+    """The proportional set size of a process in bytes (0 once it has ended)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            return next(int(line.split()[1]) for line in fh if line.startswith("Pss:")) * 1024
+    except (OSError, StopIteration):
+        return 0
+
+
+def tree_pss(pid: int) -> int:
+    """Memory of a process and all its descendants, in bytes: the sum of their proportional set
+    sizes (pages shared by forked workers counted once, not once per process)."""
+    return sum(pss(p) for p in process_tree(pid))
 
 
 def measured_build(root: Path, env: dict) -> tuple[float, int, float]:
