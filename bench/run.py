@@ -71,9 +71,17 @@ def main() -> None:
         html = (root / "build" / "print-reading.html").read_text(encoding="utf-8")
         timed("raw WeasyPrint on the generated HTML (one PDF)", lambda: weasyprint.HTML(
             string=html, base_url=str(root / "build"), url_fetcher=project_fetcher(root)).write_pdf(), results)
+        import json
+
         import pypandoc
+
+        from edition.writers.epub import build_document
+        pages = json.loads((root / "dist" / "chapter-03.pages.json").read_text(encoding="utf-8"))
+        document = Path(tmp) / "edition.pandoc.json"  # the whole chapter as one pandoc document
+        document.write_text(json.dumps(build_document(edition, pages["page_starts"]), ensure_ascii=False),
+                            encoding="utf-8")
         timed("raw pandoc on the generated JSON (EPUB)", lambda: pypandoc.convert_file(
-            str(root / "build" / "edition.pandoc.json"), "epub3", format="json",
+            str(document), "epub3", format="json",
             outputfile=str(Path(tmp) / "raw.epub"), extra_args=["--sandbox", "--split-level=1"]), results)
 
     raw = 2 * results["raw WeasyPrint on the generated HTML (one PDF)"] + results["raw pandoc on the generated JSON (EPUB)"]
