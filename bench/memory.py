@@ -45,8 +45,17 @@ def _name(pid: int, main: int) -> str:
     if "pandoc" in exe:
         return "pandoc"
     if exe.startswith("python"):
-        return f"python worker {pid}"
-    return f"{exe} {pid}"
+        return "python worker"
+    return exe
+
+
+def _started(pid: int) -> int:
+    """When a process started (clock ticks since boot): a pid alone may be reused during a build."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return int(fh.read().rsplit(")", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 def sample_build(args: list[str], env: dict | None = None) -> dict:
@@ -56,14 +65,21 @@ def sample_build(args: list[str], env: dict | None = None) -> dict:
     samples: list[tuple[float, dict[str, int]]] = []
     lines: list[tuple[float, str]] = []
 
+    seen: dict[tuple[int, int], str] = {}  # (pid, start) -> its label, with when it was first seen
+
     def sample():
         while proc.poll() is None:
-            held = {}
+            now = time.perf_counter() - start
+            held: dict[str, int] = {}
             for pid in process_tree(proc.pid):
                 size = pss(pid)
                 if size:
-                    held[_name(pid, proc.pid)] = held.get(_name(pid, proc.pid), 0) + size
-            samples.append((time.perf_counter() - start, held))
+                    key = (pid, _started(pid))
+                    if key not in seen:
+                        name = _name(pid, proc.pid)
+                        seen[key] = name if name in ("build (main)", "pandoc") else f"{name} {pid} (from {now:.0f} s)"
+                    held[seen[key]] = held.get(seen[key], 0) + size
+            samples.append((now, held))
             time.sleep(0.05)
 
     def read():
@@ -92,8 +108,7 @@ def report(result: dict) -> None:
     largest: dict[str, int] = {}
     for _, h in samples:
         for name, size in h.items():
-            kind = "python worker" if name.startswith("python worker") else name.rsplit(" ", 1)[0] \
-                if name[-1].isdigit() else name
+            kind = name.split(" (from")[0].rsplit(" ", 1)[0] if " (from" in name else name
             largest[kind] = max(largest.get(kind, 0), size)
     print("largest single process of each kind: " + ", ".join(f"{k} {v / mb:.0f} MB" for k, v in largest.items()))
     print("progress, and the peak between two lines (MB held by each process then):")
