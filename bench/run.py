@@ -71,9 +71,17 @@ def main() -> None:
         html = (root / "build" / "print.html").read_text(encoding="utf-8")
         timed("raw WeasyPrint on the generated HTML (one PDF)", lambda: weasyprint.HTML(
             string=html, base_url=str(root / "build"), url_fetcher=project_fetcher(root)).write_pdf(), results)
+        import json
+
         import pypandoc
+
+        from edition.writers.epub import build_document
+        pages = json.loads((root / "dist" / "chapter-03.pages.json").read_text(encoding="utf-8"))
+        document = Path(tmp) / "edition.pandoc.json"  # the whole chapter as one pandoc document
+        document.write_text(json.dumps(build_document(edition, pages["page_starts"]), ensure_ascii=False),
+                            encoding="utf-8")
         timed("raw pandoc on the generated JSON (EPUB)", lambda: pypandoc.convert_file(
-            str(root / "build" / "edition.pandoc.json"), "epub3", format="json",
+            str(document), "epub3", format="json",
             outputfile=str(Path(tmp) / "raw.epub"), extra_args=["--sandbox", "--split-level=1"]), results)
 
     raw = 2 * results["raw WeasyPrint on the generated HTML (one PDF)"] + results["raw pandoc on the generated JSON (EPUB)"]
@@ -88,9 +96,8 @@ def main() -> None:
     print(f"{'peak memory, this process / a build process':<{width}}  {peak_self:.0f} MB / {peak_child:.0f} MB")
 
 
-def tree_pss(pid: int) -> int:
-    """Memory of a process and all its descendants, in bytes: the sum of their proportional set
-    sizes (pages shared by forked workers counted once, not once per process)."""
+def process_tree(pid: int) -> list[int]:
+    """A process and all its descendants."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -99,16 +106,27 @@ def tree_pss(pid: int) -> int:
                     children.setdefault(int(fh.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
             except OSError:
                 continue
-    total, todo = 0, [pid]
+    out, todo = [], [pid]
     while todo:
         p = todo.pop()
-        try:
-            with open(f"/proc/{p}/smaps_rollup") as fh:
-                total += next(int(line.split()[1]) for line in fh if line.startswith("Pss:")) * 1024
-        except (OSError, StopIteration):
-            pass
+        out.append(p)
         todo.extend(children.get(p, ()))
-    return total
+    return out
+
+
+def pss(pid: int) -> int:
+    """The proportional set size of a process in bytes (0 once it has ended)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            return next(int(line.split()[1]) for line in fh if line.startswith("Pss:")) * 1024
+    except (OSError, StopIteration):
+        return 0
+
+
+def tree_pss(pid: int) -> int:
+    """Memory of a process and all its descendants, in bytes: the sum of their proportional set
+    sizes (pages shared by forked workers counted once, not once per process)."""
+    return sum(pss(p) for p in process_tree(pid))
 
 
 def measured_build(root: Path, env: dict) -> tuple[float, int, float]:

@@ -1,11 +1,14 @@
 """A book of several chapters (the parallel build of edition/book.py), on a tiny generated book:
 page numbers run on across chapters, every chapter opens on a recto, the printer's PDF has the
-reading PDF's pages, nothing is redone when nothing changed."""
+reading PDF's pages, nothing is redone when nothing changed; its EPUB, written one part at a time,
+is the one pandoc writes for the whole book and valid."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
+import zipfile
 
 import pytest
 
@@ -71,3 +74,62 @@ def test_the_books_printer_pdf_is_its_reading_pdf_with_bleed_and_pdf_x(small_boo
         for page in pdf.pages:
             trim, media = [float(v) for v in page.obj.TrimBox], [float(v) for v in page.obj.MediaBox]
             assert media[0] < trim[0] - 8 and media[2] > trim[2] + 8  # 3 mm bleed = 8.5 pt
+
+
+@pytest.fixture(scope="module")
+def book_edition(small_book):
+    from edition.pipeline import load
+
+    _, _, resolution = load(small_book)
+    pages = json.loads((small_book / "dist" / "book-2.pages.json").read_text(encoding="utf-8"))
+    return resolution.edition, tuple(tuple(s) for s in pages["page_starts"])
+
+
+def _zip(path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def test_the_epub_made_part_by_part_is_what_pandoc_makes_of_the_whole_book(book_edition, tmp_path):
+    import os
+
+    from edition.writers import epub
+    from edition.writers.pdf import source_date
+
+    edition, page_starts = book_edition
+    epub.pandoc_epub(edition, page_starts, tmp_path, tmp_path / "parts.epub")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(source_date().timestamp()))}
+    whole = epub._pandoc(epub._write_json(epub.build_document(edition, page_starts), tmp_path / "whole"), env)
+    parts, one = _zip(tmp_path / "parts.epub"), _zip(whole)
+    assert sorted(parts) == sorted(one)
+    assert [n for n in parts if parts[n] != one[n]] == []
+    assert len([n for n in parts if re.search(r"/ch\d{3}\.xhtml$", n)]) == 2 + 5  # chapters, back matter
+
+
+def test_the_book_epub_is_valid_and_its_links_between_files_resolve(small_book, book_edition, tmp_path):
+    from lxml import etree
+
+    from edition.epubcheck import run_epubcheck
+    from edition.writers.epub import font_files, write_epub
+
+    edition, page_starts = book_edition
+    target = tmp_path / "book-2.epub"
+    write_epub(edition, target, small_book / "build", font_files(), small_book / "styles", page_starts)
+    files = _zip(target)
+    docs = {n.removeprefix("EPUB/text/"): etree.fromstring(d) for n, d in files.items()
+            if n.startswith("EPUB/text/ch")}
+    ids = {name: set(root.xpath("//@id")) for name, root in docs.items()}
+    between = set()
+    for name, root in docs.items():
+        for href in root.xpath("//*[local-name()='a']/@href"):
+            doc, _, frag = href.partition("#")
+            assert doc in ids and frag in ids[doc], (name, href)
+            between.add((name, doc))
+    # calls to the back matter's notes and bibliography, the index and apparatus back to both chapters
+    assert {("ch001.xhtml", "ch005.xhtml"), ("ch002.xhtml", "ch005.xhtml"), ("ch007.xhtml", "ch001.xhtml"),
+            ("ch007.xhtml", "ch002.xhtml"), ("ch006.xhtml", "ch002.xhtml")} <= between
+    nav = etree.fromstring(files["EPUB/nav.xhtml"])
+    pages = nav.xpath("//*[@*[local-name()='type']='page-list']//*[local-name()='a']/@href")
+    assert pages and all(h.split("#")[1] in ids[h.removeprefix("text/").split("#")[0]] for h in pages)
+    report = run_epubcheck(target)
+    assert report.fatals == 0 and report.errors == 0 and report.warnings == 0, report.messages

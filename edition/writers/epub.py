@@ -9,7 +9,8 @@ search still see the plain text. Note numbers come from the model, not from pand
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -230,9 +231,11 @@ def _note_body(ctx: _Ctx, note: Note) -> list[J]:
     return [back, {"t": "Space"}] + writer.inlines(note.annotation.body)
 
 
-def build_document(edition: Edition, page_starts=()) -> J:
+def document_parts(edition: Edition, page_starts=()) -> Iterator[list[J]]:
+    """The book's blocks, one list per file of the EPUB: each chapter, then each part of the back
+    matter, each opening with its level-1 heading (where pandoc's ``--split-level=1`` cuts).
+    A part is made when it is asked for, so only one part's blocks need be held at a time."""
     ctx = _Ctx(edition, [])
-    blocks: list[J] = []
     words = edition.custom_words
     in_paragraph, before = page_offsets(edition, page_starts)
 
@@ -244,8 +247,8 @@ def build_document(edition: Edition, page_starts=()) -> J:
     for chapter in edition.chapters:
         # markers follow a level-1 heading: pandoc starts a new file at each, so one placed before
         # it would end the previous file (or open an empty one)
-        blocks.append({"t": "Header", "c": [1, _attr(chapter.id, ["chapter"]),
-                                           _str_runs(f"{chapter.number} {chapter.title}".strip())]})
+        blocks: list[J] = [{"t": "Header", "c": [1, _attr(chapter.id, ["chapter"]),
+                                                 _str_runs(f"{chapter.number} {chapter.title}".strip())]}]
         blocks.extend(page_marker(chapter.id))
         for section in chapter.sections:
             blocks.extend(page_marker(section.id))
@@ -262,6 +265,7 @@ def build_document(edition: Edition, page_starts=()) -> J:
                 blocks.append({"t": "Para", "c": _note_body(ctx, note)})
                 blocks.append({"t": "RawBlock", "c": ["html", "</aside>"]})
             ctx.footnotes.clear()
+        yield blocks
     back = _back_matter(ctx)
     for i, block in reversed(list(enumerate(back))):
         # a page that opens a back-matter part or starts with an endnote or a bibliography entry
@@ -270,8 +274,18 @@ def build_document(edition: Edition, page_starts=()) -> J:
             if ident in before:
                 at = i + 1 if block["t"] == "Header" else i
                 back[at:at] = page_marker(ident)
-    blocks.extend(back)
-    return {"pandoc-api-version": PANDOC_API, "meta": _meta(edition), "blocks": blocks}
+    starts = [i for i, block in enumerate(back) if i == 0 or (block["t"] == "Header" and block["c"][0] == 1)]
+    for a, b in zip(starts, [*starts[1:], len(back)], strict=True):
+        yield back[a:b]
+
+
+def pandoc_document(meta: J, blocks: list[J]) -> J:
+    return {"pandoc-api-version": PANDOC_API, "meta": meta, "blocks": blocks}
+
+
+def build_document(edition: Edition, page_starts=()) -> J:
+    """The whole book as one pandoc document (the EPUB gives pandoc one part at a time)."""
+    return pandoc_document(_meta(edition), [b for part in document_parts(edition, page_starts) for b in part])
 
 
 def _back_matter(ctx: _Ctx) -> list[J]:
@@ -369,33 +383,19 @@ A11Y_SUMMARY = ("This edition is text only: the chapter, its notes, glossary, bi
 def write_epub(edition: Edition, target: Path, build_dir: Path, fonts: list[Path], styles: Path,
                page_starts=(), cover: Path | None = None) -> None:
     """Write the EPUB; with ``page_starts`` from the reading PDF it gets a page-list of the printed
-    pages (and ``pageBreakSource`` names that PDF), with ``cover`` a cover image."""
-    import os
+    pages (and ``pageBreakSource`` names that PDF), with ``cover`` a cover image.
 
-    import pypandoc
+    pandoc is run once per part of the book (each chapter, each part of the back matter) and once
+    on the book's headings alone, which gives the package (file names, contents, title page); the
+    parts' documents are put into that package by ``epub_package.assemble``. So neither pandoc nor
+    this process ever holds the whole book: memory does not grow with the number of chapters."""
+    import tempfile
 
     from .epub_package import Accessibility, finish
-    from .pdf import source_date
 
-    doc = build_document(edition, page_starts)
-    json_path = build_dir / "edition.pandoc.json"
-    json_path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    del doc  # a book's document is large; pandoc runs without this process holding it
-    # --sandbox: pandoc reads nothing but its input; stylesheet and fonts are added by `finish`.
-    args = ["--sandbox", "--split-level=1", "--toc", "--toc-depth=2", "--epub-title-page=true",
-            # compacting GC with a smaller old-generation factor: a 20-chapter book's EPUB peaks at
-            # 505 MB instead of 717 MB (measured), about 25 % slower, and no heap limit to overrun
-            "+RTS", "-c", "-F1.5", "-RTS"]
     tmp = target.with_suffix(".tmp.epub")
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(source_date().timestamp()))
-    try:
-        pypandoc.convert_file(str(json_path), "epub3", format="json", outputfile=str(tmp), extra_args=args)
-    finally:
-        if previous is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
+    with tempfile.TemporaryDirectory(prefix="epub-", dir=build_dir) as work:
+        pandoc_epub(edition, page_starts, Path(work), tmp)
     font_data = {f.name: f.read_bytes() for f in fonts}
     features = Accessibility().features + (("pageBreakMarkers", "pageNavigation") if page_starts else ())
     finish(tmp, (styles / "epub.css").read_text(encoding="utf-8"), font_data,
@@ -403,6 +403,54 @@ def write_epub(edition: Edition, target: Path, build_dir: Path, fonts: list[Path
            page_source=edition.metadata.identifier_for("reading") if page_starts else None,
            cover=cover.read_bytes() if cover else None, body_id=edition.chapters[0].id if edition.chapters else None)
     tmp.replace(target)
+
+
+def pandoc_epub(edition: Edition, page_starts, work: Path, target: Path) -> None:
+    """pandoc's EPUB of the book, as one pandoc call on ``build_document`` would write it, from one
+    call per part (at most two at a time) and one on the headings, in the folder ``work``."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ..book import worker_count
+    from .epub_package import assemble
+    from .pdf import source_date
+
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(source_date().timestamp()))}
+    meta = _meta(edition)
+    headings: list[J] = []
+    with ThreadPoolExecutor(max_workers=min(2, worker_count())) as pool:
+        parts = []
+        for i, blocks in enumerate(document_parts(edition, page_starts)):
+            headings.extend(b for b in blocks if b["t"] == "Header")
+            # written out here, so only the part being made is held in memory, not those queued
+            parts.append(pool.submit(_pandoc, _write_json(pandoc_document(meta, blocks), work / f"part-{i:03d}"),
+                                     env))
+        skeleton = _pandoc(_write_json(pandoc_document(meta, headings), work / "headings"), env)
+        assemble(skeleton, [p.result() for p in parts], target)
+
+
+# --sandbox: pandoc reads nothing but its input; stylesheet and fonts are added by `finish`.
+PANDOC_ARGS = ("--sandbox", "--split-level=1", "--toc", "--toc-depth=2", "--epub-title-page=true")
+
+
+def _write_json(doc: J, stem: Path) -> Path:
+    path = stem.with_suffix(".json")
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _pandoc(source: Path, env: dict[str, str]) -> Path:
+    """pandoc's EPUB of the pandoc JSON document ``source`` (written beside it; the JSON removed)."""
+    import subprocess
+
+    import pypandoc
+
+    out = source.with_suffix(".epub")
+    proc = subprocess.run([pypandoc.get_pandoc_path(), str(source), "--from=json", "--to=epub3",
+                           f"--output={out}", *PANDOC_ARGS], env=env, capture_output=True, text=True)
+    if proc.returncode:
+        raise RuntimeError(f"pandoc failed on {source.name}: {proc.stderr.strip()[:500]}")
+    source.unlink()
+    return out
 
 
 def font_files() -> list[Path]:

@@ -107,6 +107,60 @@ def _nav_lists(nav: bytes, ids: dict[str, str], pages: list[tuple[int, str]], bo
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
+CONTENT_FILE = re.compile(r"ch(\d{3})\.xhtml")
+LOCAL_HREF = re.compile(rb'href="(?:ch\d{3}\.xhtml)?#([^"]+)"')
+
+
+def _zip_files(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def _content_files(files: dict[str, bytes], base: str) -> list[str]:
+    """The content documents pandoc cut a document into (``text/ch001.xhtml`` …), in order."""
+    return sorted(n for n in files if n.startswith(base) and CONTENT_FILE.fullmatch(n.rsplit("/", 1)[-1]))
+
+
+def assemble(skeleton: Path, parts: list[Path], target: Path) -> None:
+    """One EPUB from pandoc's EPUBs of the parts of a book and of its headings alone.
+
+    The headings' EPUB gives the package: content.opf, nav.xhtml and toc.ncx with the contents,
+    the title page, one content document per level-1 heading, numbered as pandoc numbers them for
+    the whole book. Each of those documents is replaced by the part's own, renamed in turn, and
+    every link to an id is pointed at the document that holds it, as pandoc points the links of a
+    whole document (a link to an id found nowhere stays ``#id``, as pandoc leaves it)."""
+    files = _zip_files(skeleton)
+    opf_name = _opf_path(files)
+    base = opf_name.rsplit("/", 1)[0] + "/" if "/" in opf_name else ""
+    slots = _content_files(files, base)
+    texts: list[bytes] = []
+    for part in parts:
+        part_files = _zip_files(part)
+        texts.extend(part_files[n] for n in _content_files(part_files, base))
+    if len(texts) != len(slots):
+        raise ValueError(f"the parts make {len(texts)} content documents, the headings {len(slots)}")
+    documents = list(zip(slots, texts, strict=True))
+    holder = {}  # id -> the content document (its name in the text folder) that holds it
+    for name, data in documents:
+        for m in re.finditer(rb'\sid="([^"]+)"', data):
+            holder.setdefault(m.group(1), name.rsplit("/", 1)[-1].encode())
+
+    def link(m: re.Match) -> bytes:
+        ident = m.group(1)
+        return b'href="' + (holder[ident] if ident in holder else b"") + b"#" + ident + b'"'
+
+    for name, data in documents:  # pandoc titles a content document by its file name
+        data = re.sub(rb"<title>ch\d{3}\.xhtml</title>", f"<title>{name.rsplit('/', 1)[-1]}</title>".encode(),
+                      data, count=1)
+        files[name] = LOCAL_HREF.sub(link, data)
+    tmp = target.with_suffix(".assembling")
+    with zipfile.ZipFile(tmp, "w") as out:  # stored: `finish` writes the archive that is kept
+        out.writestr("mimetype", files.pop("mimetype"))
+        for name, data in files.items():
+            out.writestr(name, data)
+    tmp.replace(target)
+
+
 def finish(path: Path, css: str, fonts: dict[str, bytes], a11y: Accessibility,
            extra_meta: dict[str, str] | None = None, page_source: str | None = None,
            cover: bytes | None = None, body_id: str | None = None) -> None:
