@@ -115,6 +115,15 @@ def justification_note(justified: dict[str, int] | None) -> list[str]:
     return [note]
 
 
+def _warm_epub_fonts(edition: Edition, root: Path, build_dir: Path) -> None:
+    """Write the EPUB without its page-list and cover, into a scratch folder: what is kept is its
+    subset fonts in build/cache/epub-fonts, the same the final EPUB needs (epub_package.finish)."""
+    from .writers.epub import font_files, write_epub
+
+    with tempfile.TemporaryDirectory(prefix="epub-fonts-", dir=build_dir) as scratch:
+        write_epub(edition, Path(scratch) / "fonts.epub", build_dir, font_files(), root / "styles")
+
+
 def _build_chapter(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Path, build_dir: Path,
                    staging: Path, name: str, formats: tuple[str, ...], progress: Progress,
                    notes: list[str]) -> list[Path]:
@@ -123,14 +132,19 @@ def _build_chapter(edition: Edition, config: PrintConfig, root: Path, fonts_dir:
     cover come from the reading PDF) are written here."""
     from contextlib import nullcontext
 
-    from .forking import beside
+    from .forking import beside, can_fork
     from .writers.epub import font_files, write_epub
     from .writers.pdf import justify_lines, lay_out_edition, write_variant
 
     layout = None
     if "pdf" in formats or "print" in formats:
-        progress("laying out the book")
-        layout = lay_out_edition(edition, config, root, fonts_dir, build_dir)
+        # the EPUB waits for the layout (its page-list); its fonts need not: a forked child subsets
+        # them into the cache meanwhile, on the core the layout leaves idle
+        warm = beside(lambda: _warm_epub_fonts(edition, root, build_dir), "the EPUB's fonts") \
+            if "epub" in formats and can_fork() else nullcontext()
+        with warm:
+            progress("laying out the book")
+            layout = lay_out_edition(edition, config, root, fonts_dir, build_dir)
         (build_dir / "print.html").write_text(layout.html, encoding="utf-8")
         counts = justify_lines(layout)
         notes.extend(justification_note(counts))

@@ -401,7 +401,8 @@ def write_epub(edition: Edition, target: Path, build_dir: Path, fonts: list[Path
     finish(tmp, (styles / "epub.css").read_text(encoding="utf-8"), font_data,
            Accessibility(features=features, summary=A11Y_SUMMARY),
            page_source=edition.metadata.identifier_for("reading") if page_starts else None,
-           cover=cover.read_bytes() if cover else None, body_id=edition.chapters[0].id if edition.chapters else None)
+           cover=cover.read_bytes() if cover else None, body_id=edition.chapters[0].id if edition.chapters else None,
+           font_cache=build_dir / "cache" / "epub-fonts")
     tmp.replace(target)
 
 

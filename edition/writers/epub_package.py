@@ -8,6 +8,7 @@ fixed timestamps and ``mimetype`` first and stored, so identical inputs give ide
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from dataclasses import dataclass
@@ -58,9 +59,34 @@ def _ids_by_file(files: dict[str, bytes], base: str) -> dict[str, str]:
     return found
 
 
-def _subset(font: bytes, text: str) -> bytes:
+PAGE_LIST_TITLE = "เลขหน้าฉบับพิมพ์"
+
+
+def _subset(font: bytes, text: str, cache: Path | None = None) -> bytes:
     """Subset a font to the characters the book uses, keeping every OpenType layout feature
-    (Thai mark placement lives in GPOS/GSUB)."""
+    (Thai mark placement lives in GPOS/GSUB). With ``cache``, a subset made before for the same
+    font, characters and fontTools is read from there (subsetting is most of the EPUB's time)."""
+    import hashlib
+
+    import fontTools
+
+    path = None
+    if cache is not None:
+        key = hashlib.sha256(b"\0".join([fontTools.version.encode(), hashlib.sha256(font).digest(),
+                                         "".join(sorted(set(text))).encode("utf-8")])).hexdigest()
+        path = cache / f"{key}.ttf"
+        if path.exists():
+            return path.read_bytes()
+    data = _subset_font(font, text)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    return data
+
+
+def _subset_font(font: bytes, text: str) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
@@ -103,7 +129,7 @@ def _nav_lists(nav: bytes, ids: dict[str, str], pages: list[tuple[int, str]], bo
     marks += [(f"{ids[i]}#{i}", LANDMARK_LABELS[t], t) for t, i in (("bodymatter", body_id), *LANDMARKS) if i in ids]
     nav_list("landmarks", "จุดสำคัญ", marks)
     if pages:
-        nav_list("page-list", "เลขหน้าฉบับพิมพ์", [(href, str(n), None) for n, href in pages])
+        nav_list("page-list", PAGE_LIST_TITLE, [(href, str(n), None) for n, href in pages])
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
@@ -163,7 +189,7 @@ def assemble(skeleton: Path, parts: list[Path], target: Path) -> None:
 
 def finish(path: Path, css: str, fonts: dict[str, bytes], a11y: Accessibility,
            extra_meta: dict[str, str] | None = None, page_source: str | None = None,
-           cover: bytes | None = None, body_id: str | None = None) -> None:
+           cover: bytes | None = None, body_id: str | None = None, font_cache: Path | None = None) -> None:
     with zipfile.ZipFile(path) as z:
         files = {n: z.read(n) for n in z.namelist()}
     opf_name = _opf_path(files)
@@ -187,7 +213,10 @@ def finish(path: Path, css: str, fonts: dict[str, bytes], a11y: Accessibility,
         files[name] = re.sub(rb'(<[a-zA-Z][^>]*?\s)lang="([^"]+)"(?![^>]*xml:lang)', rb'\1lang="\2" xml:lang="\2"',
                              files[name])
     used = "".join(re.sub(r"<[^>]+>", "", d.decode("utf-8")) for n, d in files.items() if n.endswith(".xhtml"))
-    fonts = {name: _subset(data, used) for name, data in fonts.items()}
+    # the page-list's title and numbers count as used whether this EPUB has a page-list or not, so
+    # an EPUB made before the pages are known (pipeline: while the book is laid out) subsets alike
+    used += PAGE_LIST_TITLE + "0123456789"
+    fonts = {name: _subset(data, used, font_cache) for name, data in fonts.items()}
     if cover is not None:
         files[base + "images/cover.png"] = cover
         etree.SubElement(manifest, f"{{{OPF_NS}}}item", id="cover-image", href="images/cover.png",
