@@ -273,3 +273,38 @@ def test_set_line_shares_slack_by_stretch_and_caps_glyph_scaling_and_edge_gaps()
     mixed = [StretchPoint(3, 0.2, 0.6), StretchPoint(7, 1.0, 0.0)]
     line = set_line(-1.0, mixed, 20.0, 10.0)
     assert line.scale == pytest.approx(0.98) and dict(line.extras) == pytest.approx({3: -0.6, 7: 0.0})
+
+
+def test_after_an_edit_only_the_edited_block_is_measured_and_the_breaks_are_those_of_a_cold_run(tmp_path):
+    """The justifier caches each block's breaks (writers/justify.impose_breaks); a warm run after an
+    edit measures only the edited block, with the others in place but empty, and chooses exactly
+    the breaks a run without any cache chooses."""
+    import weasyprint
+
+    from edition.writers.justify import BREAK_MARK, impose_breaks
+
+    words = ["การ", "ปฏิวัติ", "ใน", "รัสเซีย", "เกิด", "ขึ้น", "เมื่อ", "ค.ศ. 1917", "และ", "ผู้นำ", "คือ", "เลนิน"]
+    sentence = BREAK_MARK.join(words * 6)
+
+    def page(middle: str) -> str:
+        paragraphs = [sentence, middle, sentence.replace("เลนิน", "ทรอตสกี")]
+        return ('<!DOCTYPE html><html><head><style>@page { size: 100mm 150mm; margin: 10mm } '
+                'p { font-family: "Noto Serif Thai"; font-size: 10pt; white-space: nowrap }</style></head><body><article>'
+                + "".join(f'<p id="p{i}" class="justify">{text}</p>' for i, text in enumerate(paragraphs, 1))
+                + "</article></body></html>")
+
+    laid_out = []
+
+    def render(html):
+        laid_out.append(html)
+        return weasyprint.HTML(string=html).render()
+
+    before, after = page(sentence), page(sentence.replace("รัสเซีย", "รัสเซียโซเวียต", 3))
+    impose_breaks(before, tmp_path / "cache", render)
+    warm = impose_breaks(after, tmp_path / "cache", render)
+    measured = laid_out[-1]
+    assert 'id="p1" class="justify"></p>' in measured and 'id="p3" class="justify"></p>' in measured
+    assert "รัสเซียโซเวียต" in measured
+    cold = impose_breaks(after, tmp_path / "no-cache", render)
+    assert warm.html == cold.html and warm.plans == cold.plans
+    assert len(warm.plans["p2"].breaks) >= 2  # the edited paragraph really was broken into lines

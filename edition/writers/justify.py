@@ -348,8 +348,9 @@ def impose_breaks(html: str, cache_dir: Path, render: Callable[[str], object]) -
     """Choose the line breaks of every justified block of ``html`` and write them in as ``<br>``.
 
     ``render`` lays an HTML string out (WeasyPrint, with the project's fetcher); it is called once
-    for a measuring document holding only the justified blocks, unless the breaks for exactly
-    this content are cached in ``cache_dir``."""
+    for a measuring document holding the justified blocks whose breaks are not cached in
+    ``cache_dir`` (by the block's markup, its place in the document and the stylesheet), the
+    cached ones left in place, empty: after one note is edited, that note is measured again."""
     from lxml import html as lxml_html
 
     from . import thai_print
@@ -369,28 +370,40 @@ def impose_breaks(html: str, cache_dir: Path, render: Callable[[str], object]) -
         for child in list(note):
             note.remove(child)
         note.text = None
-    measuring_html = _serialise(measuring)
     settings = json.dumps([SPACE_STRETCH, SPACE_SHRINK, WORD_STRETCH, EXPANSION, MAX_EXPANSION, LOOSE_GAP,
                            LINE_PENALTY, VERSION])
-    # the printer's variant differs only in bleed, marks and colour profile, which move nothing:
-    # both PDFs share one measuring pass
-    same = "\n".join(line for line in _VARIANT_ONLY.sub("", measuring_html).splitlines() if line.strip())
-    key = hashlib.sha256((settings + same).encode("utf-8")).hexdigest()
-    cache = cache_dir / f"{key}.json"
-    if cache.exists():
-        chosen = json.loads(cache.read_text(encoding="utf-8"))
-    else:
-        chosen = {}
-        measures = thai_print.measure_blocks(render(measuring_html), {b.id: b.text for b in blocks})
-        for block in blocks:
+    head = _VARIANT_ONLY.sub("", lxml_html.tostring(measuring.find("head"), encoding="unicode"))
+    elements = {el.get("id"): el for el in measuring.iter()
+                if isinstance(el.tag, str) and el.get("id") and "justify" in (el.get("class") or "").split()}
+    keys = {ident: hashlib.sha256("\0".join([settings, head, _context(el), lxml_html.tostring(
+        el, encoding="unicode", with_tail=False)]).encode("utf-8")).hexdigest() for ident, el in elements.items()}
+    chosen: dict[str, dict] = {}
+    for ident, key in keys.items():
+        cached = cache_dir / "blocks" / f"{key}.json"
+        if cached.exists():
+            chosen[ident] = json.loads(cached.read_text(encoding="utf-8"))
+    todo = [b for b in blocks if b.id in keys and b.id not in chosen]
+    if todo:
+        # measured: the blocks not measured before; the others stay in place, emptied, so every block
+        # is laid out in the same context as in the whole document (selectors, measure, notes)
+        wanted = {b.id for b in todo}
+        for ident, el in elements.items():
+            if ident not in wanted and not any(d.get("id") in wanted for d in el.iterdescendants() if isinstance(d.tag, str)):
+                for child in list(el):
+                    el.remove(child)
+                el.text = None
+        measures = thai_print.measure_blocks(render(_serialise(measuring)), {b.id: b.text for b in todo})
+        for block in todo:
             m = measures.get(block.id)
-            if m is not None:  # else not laid out on one line (it holds a forced break): left ragged
-                breaks, loose = break_paragraph(block.text, block.breaks, m, block.edges)
-                chosen[block.id] = {"breaks": breaks, "em": m.em, "loose": loose}
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")  # the parts of a book are justified in parallel
-        tmp.write_text(json.dumps(chosen), encoding="utf-8")
-        tmp.replace(cache)
+            if m is None:  # not laid out on one line (it holds a forced break): left ragged, not cached
+                continue
+            breaks, loose = break_paragraph(block.text, block.breaks, m, block.edges)
+            chosen[block.id] = {"breaks": breaks, "em": m.em, "loose": loose}
+            target = cache_dir / "blocks" / f"{keys[block.id]}.json"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(f".{os.getpid()}.tmp")  # the parts of a book are justified in parallel
+            tmp.write_text(json.dumps(chosen[block.id]), encoding="utf-8")
+            tmp.replace(target)
     plans = {b.id: BlockPlan(tuple(c["breaks"]), tuple(stretch_points(b.text, b.breaks, c["em"], b.edges)),
                              c["em"], c["loose"])
              for b in blocks if (c := chosen.get(b.id)) is not None}
@@ -405,6 +418,23 @@ def impose_breaks(html: str, cache_dir: Path, render: Callable[[str], object]) -
                 element.set("class", " ".join(c if c != "justify" else "justify-failed"
                                               for c in element.get("class", "").split()))
     return Justification(plans, {b.id: b.text for b in blocks}, _serialise(doc), tuple(ragged))
+
+
+def _context(el) -> str:
+    """What a block's layout depends on besides its own markup and the stylesheet: the elements
+    it sits in, its place among its siblings and the element before it (``h2 + p``)."""
+    parts = []
+    node = el
+    while node is not None and isinstance(node.tag, str):
+        parent = node.getparent()
+        index = sum(1 for s in node.itersiblings(preceding=True) if isinstance(s.tag, str))
+        before = node.getprevious()
+        while before is not None and not isinstance(before.tag, str):
+            before = before.getprevious()
+        parts.append(f"{node.tag}#{node.get('id', '')}.{node.get('class', '')}@{index}"
+                     f"<{before.tag if before is not None else ''}.{before.get('class', '') if before is not None else ''}")
+        node = parent
+    return "/".join(parts)
 
 
 def _serialise(doc) -> str:
