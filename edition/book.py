@@ -94,6 +94,29 @@ class Job:
     targets: dict | None = None  # contents: id -> page
     outputs: dict[str, Path] | None = None  # variant ("reading", "printer") -> the part's PDF, one layout
     piece: int | None = None  # which section of the back matter
+    count_file: Path | None = None  # where the job writes its page count as soon as it knows it
+    before: tuple[Path, ...] = ()  # count files of the front matter and of every chapter before this one
+    variants: tuple[str, ...] = ()  # the variants to write when a speculative first page holds
+    digest: str = ""  # the code digest, part of every part's file name
+
+
+def part_file(build_dir: Path, digest: str, config: PrintConfig, kind: str, variant: str, *content) -> Path:
+    """A part's PDF in the book cache: its name is the hash of everything its layout follows from
+    (a chapter's relaxed paragraphs included follow from its content and first page)."""
+    return build_dir / "cache" / "book" / f"{kind}-{variant}-{_key(digest, kind, variant, config, *content)}.pdf"
+
+
+def _write_count(path: Path, count: int) -> None:
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(count), encoding="utf-8")
+    tmp.replace(path)
+
+
+def _counts(paths: tuple[Path, ...]) -> list[int | None]:
+    return [json.loads(p.read_text(encoding="utf-8")) if p.exists() else None for p in paths]
+
+
+SPECULATION_WAIT = 3.0  # how long a chapter waits for its predecessors' counts, in its own layout times
 
 
 def _full_html(job: Job, relaxed: frozenset[str]) -> str:
@@ -145,11 +168,33 @@ def run_plan(job: Job) -> dict:
     """Lay a chapter out alone until every footnote sits on its call's page (pages from 1,
     :func:`writers.pdf.settle`); with ``job.outputs`` (its first page is already certain) also
     write that layout as the chapter's parts."""
+    import time
+
     from .writers.pdf import settle
 
+    guessed = None
+    if not job.outputs and job.before:
+        # speculative first page: the counts known now, and for those not yet known the mean of
+        # the chapters' known ones; the layout is kept when the guess proves right
+        known = _counts(job.before)
+        chapters = [c for c in known[1:] if c is not None]
+        mean = 2 * round(sum(chapters) / len(chapters) / 2) if chapters else 0
+        guessed = 1 + sum(c if c is not None else (mean if i else 0) for i, c in enumerate(known))
+        job = replace(job, first_page=guessed)
+    start = time.monotonic()
     layout = settle(lambda relaxed, _pages: _layout(job, _html(job, relaxed)), index=False)
-    if job.outputs:
-        _write(job, layout)
+    if job.count_file is not None:
+        _write_count(job.count_file, layout.data.page_count)
+    outputs = job.outputs
+    if guessed is not None:
+        deadline = time.monotonic() + SPECULATION_WAIT * (time.monotonic() - start)
+        while None in (known := _counts(job.before)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if None not in known and 1 + sum(known) == guessed:
+            outputs = {v: part_file(job.build_dir, job.digest, job.config, "chapter", v, job.edition, guessed)
+                       for v in job.variants}
+    if outputs:
+        _write(replace(job, outputs=outputs), layout)
     return {"relaxed": sorted(layout.plan.relaxed), "data": _offset(layout.data, 1)}
 
 
@@ -172,6 +217,8 @@ def run_write(job: Job) -> dict:
 
     document, justification, html = _layout(job, _html(job, job.relaxed))
     data, _ = _page_data(document)
+    if job.count_file is not None:
+        _write_count(job.count_file, data.page_count)
     return _write(job, Layout(document, data, LayoutPlan(job.relaxed, data.person_pages), justification, html))
 
 
@@ -270,8 +317,7 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
     variants = [v for v, f in (("reading", "pdf"), ("printer", "print")) if f in formats] or ["reading"]
 
     def part_path(kind: str, variant: str, *content) -> Path:
-        # a chapter's layout (its relaxed paragraphs included) follows from its content and first page
-        return cache / f"{kind}-{variant}-{_key(digest, kind, variant, config, *content)}.pdf"
+        return part_file(build_dir, digest, config, kind, variant, *content)
 
     def cached(path: Path) -> dict | None:
         if path.exists() and path.with_suffix(".json").exists():
@@ -284,7 +330,7 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
         front_count = cache / f"front-{_key(digest, config, front)}.count"
         probe = None
         if not front_count.exists():  # the front matter's length depends only on its content
-            probe = pool.submit(work, "write", replace(base, kind="front", edition=front,
+            probe = pool.submit(work, "write", replace(base, kind="front", edition=front, count_file=front_count,
                                                    outputs={"reading": cache / f"{front_count.stem}-probe.pdf"}))
         back_plan_path = cache / f"back-plan-{_key(digest, config, back)}.json"
         back_plan = None
@@ -295,6 +341,11 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
                                   for i, p in enumerate(plan_paths) if p.exists()}
         # while the first page of a chapter is certain (everything before it known), its first
         # layout is also its reading part: one layout fewer
+        # otherwise it is laid out at a speculative first page (run_plan), kept when it proves right
+        count_files = [p.with_suffix(".count") for p in plan_paths]  # by content, like the plans
+        for i, plan in plans.items():
+            if not count_files[i].exists():
+                _write_count(count_files[i], plan["data"]["page_count"])
         page = json.loads(front_count.read_text()) + 1 if front_count.exists() else None
         todo: list[Job] = []
         for i, chapter in enumerate(chapters):
@@ -302,7 +353,8 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
                 if page is not None:
                     page += plans[i]["data"]["page_count"]
                 continue
-            job = replace(base, edition=chapter)
+            job = replace(base, edition=chapter, count_file=count_files[i], before=(front_count, *count_files[:i]),
+                          variants=tuple(variants), digest=digest)
             if page is not None:
                 job = replace(job, first_page=page, outputs={v: part_path("chapter", v, chapter, page) for v in variants})
             todo.append(job)
