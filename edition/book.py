@@ -326,7 +326,7 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
 
     outputs: list[Path] = []
     with ProcessPoolExecutor(max_workers=worker_count()) as pool:
-        # pass 1: page counts, from the cache or a layout of each chapter alone
+        # pass 1: page counts, from the cache or a layout of each chapter (at a speculative first page)
         front_count = cache / f"front-{_key(digest, config, front)}.count"
         probe = None
         if not front_count.exists():  # the front matter's length depends only on its content
