@@ -166,7 +166,8 @@ def _offset(data, first_page: int) -> dict:
 
 def run_plan(job: Job) -> dict:
     """Lay a chapter out alone until every footnote sits on its call's page (pages from 1,
-    :func:`writers.pdf.settle`); with ``job.outputs`` (its first page is already certain) also
+    :func:`writers.pdf.settle`), at the first page its predecessors' counts give or (for those
+    not yet counted) guess; when that first page proves right (or ``job.outputs`` is given), also
     write that layout as the chapter's parts."""
     import time
 
@@ -339,34 +340,22 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
         plan_paths = [cache / f"plan-{_key(digest, config, c)}.json" for c in chapters]
         plans: dict[int, dict] = {i: json.loads(p.read_text(encoding="utf-8"))
                                   for i, p in enumerate(plan_paths) if p.exists()}
-        # while the first page of a chapter is certain (everything before it known), its first
-        # layout is also its reading part: one layout fewer
-        # otherwise it is laid out at a speculative first page (run_plan), kept when it proves right
+        # each chapter is laid out at the first page its predecessors' counts give, guessed for those
+        # not yet counted, and its layout is also its part when that page proves right (run_plan)
         count_files = [p.with_suffix(".count") for p in plan_paths]  # by content, like the plans
         for i, plan in plans.items():
             if not count_files[i].exists():
                 _write_count(count_files[i], plan["data"]["page_count"])
-        page = json.loads(front_count.read_text()) + 1 if front_count.exists() else None
-        todo: list[Job] = []
-        for i, chapter in enumerate(chapters):
-            if i in plans:
-                if page is not None:
-                    page += plans[i]["data"]["page_count"]
-                continue
-            job = replace(base, edition=chapter, count_file=count_files[i], before=(front_count, *count_files[:i]),
-                          variants=tuple(variants), digest=digest)
-            if page is not None:
-                job = replace(job, first_page=page, outputs={v: part_path("chapter", v, chapter, page) for v in variants})
-            todo.append(job)
-            page = None
+        # (when every count before a chapter is known, the page is certain and nothing waits)
+        todo = [replace(base, edition=chapter, count_file=count_files[i], before=(front_count, *count_files[:i]),
+                        variants=tuple(variants), digest=digest)
+                for i, chapter in enumerate(chapters) if i not in plans]
         pending: dict[Future, int] = {pool.submit(work, "plan", job): chapters.index(job.edition) for job in todo}
         if pending:
             progress(f"laying out {len(todo)} chapters")
         for future, i in pending.items():
-            plan = future.result()
-            if i >= 0:
-                plans[i] = plan
-                plan_paths[i].write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+            plans[i] = future.result()
+            plan_paths[i].write_text(json.dumps(plans[i], ensure_ascii=False), encoding="utf-8")
         if probe is not None:
             front_count.write_text(json.dumps(probe.result()["page_count"]))
 

@@ -6,7 +6,6 @@ dist/ as it was.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
@@ -145,7 +144,6 @@ def _build_chapter(edition: Edition, config: PrintConfig, root: Path, fonts_dir:
         with warm:
             progress("laying out the book")
             layout = lay_out_edition(edition, config, root, fonts_dir, build_dir)
-        (build_dir / "print.html").write_text(layout.html, encoding="utf-8")
         counts = justify_lines(layout)
         notes.extend(justification_note(counts))
     printer = nullcontext()
@@ -156,8 +154,7 @@ def _build_chapter(edition: Edition, config: PrintConfig, root: Path, fonts_dir:
         if "pdf" in formats:
             progress("writing the PDFs")
             write_variant(layout, edition, config, "reading", staging / f"{name}.pdf", build_dir)
-            pages = replace(layout.data, relaxed=tuple(sorted(layout.plan.relaxed)), justified=counts)
-            (staging / f"{name}.pages.json").write_text(pages.to_json(), encoding="utf-8")
+            (staging / f"{name}.pages.json").write_text(layout.page_data(counts).to_json(), encoding="utf-8")
         if "epub" in formats:
             progress("writing the EPUB")
             cover = cover_image(staging / f"{name}.pdf", build_dir) if "pdf" in formats else None
@@ -184,7 +181,7 @@ def build(root: Path, trim: str | None = None, progress: Progress = lambda s: No
     progress("reading sources")
     book, config, resolution = load(root, trim)
     if justify is not None:
-        config = dataclasses.replace(config, justify=justify)
+        config = replace(config, justify=justify)
     notes: list[str] = []
     resolution.problems.extend(edition_schema_problems(book))
     edition = require_edition(resolution)

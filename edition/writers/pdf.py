@@ -111,15 +111,18 @@ def _justify(html: str, config: PrintConfig, root: Path, build_dir: Path):
     return justification.html, justification
 
 
-def _shows_text(box) -> bool:
-    """Whether any text box inside ``box`` shows a character other than a space."""
+def _boxes(box):
+    """``box`` and every box inside it (in no particular order)."""
     stack = [box]
     while stack:
         box = stack.pop()
-        if getattr(box, "text", "").strip():
-            return True
+        yield box
         stack.extend(getattr(box, "children", ()) or ())
-    return False
+
+
+def _shows_text(box) -> bool:
+    """Whether any text box inside ``box`` shows a character other than a space."""
+    return any(getattr(b, "text", "").strip() for b in _boxes(box))
 
 
 def _page_data(document) -> PageData:
@@ -205,6 +208,10 @@ class Layout:
     justification: object | None
     html: str
 
+    def page_data(self, justified: dict[str, int] | None) -> PageData:
+        """The page data the build exports (pages.json), with the justifier's line counts."""
+        return replace(self.data, relaxed=tuple(sorted(self.plan.relaxed)), justified=justified)
+
 
 LayOut = Callable[[frozenset[str], dict | None], tuple[object, object | None, str]]
 
@@ -285,6 +292,7 @@ def lay_out_edition(edition: Edition, config: PrintConfig, root: Path, fonts_dir
         tmp.write_text(json.dumps({"relaxed": sorted(layout.plan.relaxed), "person_pages": layout.plan.person_pages}),
                        encoding="utf-8")
         tmp.replace(cache)
+    (build_dir / "print.html").write_text(layout.html, encoding="utf-8")  # the HTML the PDFs were laid out from
     return layout
 
 
@@ -295,16 +303,10 @@ def _trailing_pages(document, element_id: str) -> list[int]:
     """The pages (from 1) at the end of the document that hold the element ``element_id``."""
     found = []
     for number in range(len(document.pages), 0, -1):
-        stack = [document.pages[number - 1]._page_box]
-        while stack:
-            box = stack.pop()
-            element = getattr(box, "element", None)
-            if element is not None and element.get("id") == element_id:
-                found.append(number)
-                break
-            stack.extend(getattr(box, "children", ()) or ())
-        else:
+        if not any(getattr(b, "element", None) is not None and b.element.get("id") == element_id
+                   for b in _boxes(document.pages[number - 1]._page_box)):
             break
+        found.append(number)
     return sorted(found)
 
 
@@ -388,6 +390,4 @@ def write_pdfs(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
     """Lay the edition out (:func:`lay_out_edition`) and write the PDFs in ``targets`` from that
     one layout; returns the page data of the layout."""
     layout = lay_out_edition(edition, config, root, fonts_dir, build_dir, proof)
-    (build_dir / "print.html").write_text(layout.html, encoding="utf-8")
-    counts = write_variants(layout, edition, config, targets, build_dir)
-    return replace(layout.data, relaxed=tuple(sorted(layout.plan.relaxed)), justified=counts)
+    return layout.page_data(write_variants(layout, edition, config, targets, build_dir))
