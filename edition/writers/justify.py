@@ -24,7 +24,6 @@ import copy
 import hashlib
 import json
 import os
-import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -331,9 +330,6 @@ def insert_breaks(block: BlockText, offsets: Sequence[int]) -> None:
                 break
 
 
-_VARIANT_ONLY = re.compile(r"^\s*(bleed|marks):.*$|^@color-profile.*$", re.M)
-
-
 @dataclass(frozen=True)
 class Justification:
     """What the final layout needs to stretch each line: the plan of every justified block."""
@@ -372,7 +368,7 @@ def impose_breaks(html: str, cache_dir: Path, render: Callable[[str], object]) -
         note.text = None
     settings = json.dumps([SPACE_STRETCH, SPACE_SHRINK, WORD_STRETCH, EXPANSION, MAX_EXPANSION, LOOSE_GAP,
                            LINE_PENALTY, VERSION])
-    head = _VARIANT_ONLY.sub("", lxml_html.tostring(measuring.find("head"), encoding="unicode"))
+    head = lxml_html.tostring(measuring.find("head"), encoding="unicode")
     elements = {el.get("id"): el for el in measuring.iter()
                 if isinstance(el.tag, str) and el.get("id") and "justify" in (el.get("class") or "").split()}
     keys = {ident: hashlib.sha256("\0".join([settings, head, _context(el), lxml_html.tostring(
