@@ -3,13 +3,16 @@ the parts merged into one PDF per variant.
 
 Jobs, in two passes (see docs/decisions.md, "Book"):
 
-1. plan, one per chapter whose plan is not cached: lay the chapter out alone (footnotes kept on
-   their call's page as :func:`writers.pdf.plan_layout` does) and keep its page count and page data.
-   Page counts are cached by the chapter's content hash, so a warm rebuild skips this pass.
-2. write, one per part, each variant from the part's one layout: the front matter (title, imprint, contents with the chapters'
-   page numbers), each chapter with its first page number, the back matter (notes, glossary,
-   bibliography, corrections, index with page numbers from every chapter). Every part is padded to
-   an even page count, so each chapter opens on a recto. Part PDFs are cached by content hash.
+1. plan, one per chapter and per section of the back matter whose page count is not cached: lay
+   the part out alone, its pages counted from 1 (a chapter's footnotes kept on their call's page
+   as :func:`writers.pdf.settle` does), publish its page count, and once the counts of the parts
+   before it are in, give the layout its real page numbers (:mod:`writers.folios`: only the margin
+   boxes change) and write it in every variant. Page counts are cached by content hash, so a warm
+   rebuild skips this pass.
+2. write, one per part not written yet, each variant from the part's one layout: the front matter
+   (title, imprint, contents with the chapters' page numbers), the index (page numbers from every
+   chapter), and any part whose first page was not known in time in pass 1. Every part is padded
+   to an even page count, so each chapter opens on a recto. Part PDFs are cached by content hash.
 
 The EPUB runs as one more job once the reading parts are written (its page-list needs them), and
 the parts are merged with pikepdf: outline, structure tree, named destinations, output intents and
@@ -82,7 +85,7 @@ def back_edition(edition: Edition) -> Edition:
 
 @dataclass(frozen=True)
 class Job:
-    kind: str  # "plan" | "front" | "chapter" | "back"
+    kind: str  # "front" | "chapter" | "back"
     edition: Edition
     config: PrintConfig
     root: Path
@@ -95,8 +98,8 @@ class Job:
     outputs: dict[str, Path] | None = None  # variant ("reading", "printer") -> the part's PDF, one layout
     piece: int | None = None  # which section of the back matter
     count_file: Path | None = None  # where the job writes its page count as soon as it knows it
-    before: tuple[Path, ...] = ()  # count files of the front matter and of every chapter before this one
-    variants: tuple[str, ...] = ()  # the variants to write when a speculative first page holds
+    before: tuple[Path, ...] = ()  # count files of every part before this one
+    variants: tuple[str, ...] = ()  # the variants to write once the counts before it are known
     digest: str = ""  # the code digest, part of every part's file name
 
 
@@ -116,7 +119,7 @@ def _counts(paths: tuple[Path, ...]) -> list[int | None]:
     return [json.loads(p.read_text(encoding="utf-8")) if p.exists() else None for p in paths]
 
 
-SPECULATION_WAIT = 3.0  # how long a chapter waits for its predecessors' counts, in its own layout times
+COUNT_WAIT = 3.0  # how long a part waits for the counts of the parts before it, in its own layout times
 
 
 def _full_html(job: Job, relaxed: frozenset[str]) -> str:
@@ -140,7 +143,7 @@ def _full_html(job: Job, relaxed: frozenset[str]) -> str:
 
 def _cut(job: Job, html: str) -> str:
     css = contents_css(job.targets or {}) if job.kind == "front" else page_number_css(job.first_page)
-    return cut_html(html, {"plan": "chapters", "chapter": "chapters"}.get(job.kind, job.kind), css, job.piece)
+    return cut_html(html, {"chapter": "chapters"}.get(job.kind, job.kind), css, job.piece)
 
 
 def _html(job: Job, relaxed: frozenset[str]) -> str:
@@ -165,50 +168,44 @@ def _offset(data, first_page: int) -> dict:
 
 
 def run_plan(job: Job) -> dict:
-    """Lay a chapter out alone until every footnote sits on its call's page (pages from 1,
-    :func:`writers.pdf.settle`), at the first page its predecessors' counts give or (for those
-    not yet counted) guess; when that first page proves right (or ``job.outputs`` is given), also
-    write that layout as the chapter's parts."""
+    """Lay a part out alone, its pages counted from 1: a chapter until every footnote sits on its
+    call's page (:func:`writers.pdf.settle`), a section of the back matter once. Its page count is
+    published in ``job.count_file`` at once; then, when the counts of the parts before it
+    (``job.before``) come in time, the layout is given its real page numbers
+    (:func:`writers.folios.move`) and written as the part, so pass 2 has nothing left to do for it."""
     import time
 
-    from .writers.pdf import settle
+    from .writers import folios
+    from .writers.pdf import Layout, LayoutPlan, _page_data, settle
 
-    guessed = None
-    if not job.outputs and job.before:
-        # speculative first page: the counts known now, and for those not yet known the mean of
-        # the chapters' known ones; the layout is kept when the guess proves right
-        known = _counts(job.before)
-        chapters = [c for c in known[1:] if c is not None]
-        mean = 2 * round(sum(chapters) / len(chapters) / 2) if chapters else 0
-        guessed = 1 + sum(c if c is not None else (mean if i else 0) for i, c in enumerate(known))
-        job = replace(job, first_page=guessed)
     start = time.monotonic()
-    layout = settle(lambda relaxed, _pages: _layout(job, _html(job, relaxed)), index=False)
+    if job.kind == "back":
+        document, justification, html = _layout(job, _html(job, frozenset()))
+        data, _ = _page_data(document)
+        layout = Layout(document, data, LayoutPlan(frozenset(), data.person_pages), justification, html)
+    else:
+        layout = settle(lambda relaxed, _pages: _layout(job, _html(job, relaxed)), index=False)
     if job.count_file is not None:
         _write_count(job.count_file, layout.data.page_count)
-    outputs = job.outputs
-    if guessed is not None:
-        deadline = time.monotonic() + SPECULATION_WAIT * (time.monotonic() - start)
+    if job.variants and folios.movable(layout.document):
+        deadline = time.monotonic() + COUNT_WAIT * (time.monotonic() - start)
         while None in (known := _counts(job.before)) and time.monotonic() < deadline:
             time.sleep(0.05)
-        if None not in known and 1 + sum(known) == guessed:
-            outputs = {v: part_file(job.build_dir, job.digest, job.config, "chapter", v, job.edition, guessed)
+        if None not in known:
+            first = 1 + sum(known)
+            folios.move(layout.document, first - 1)
+            content = (job.edition, first) if job.kind == "chapter" else (job.edition, job.piece, first, None)
+            outputs = {v: part_file(job.build_dir, job.digest, job.config, job.kind, v, *content)
                        for v in job.variants}
-    if outputs:
-        _write(replace(job, outputs=outputs), layout)
+            _write(replace(job, outputs=outputs, first_page=first), layout)
     return {"relaxed": sorted(layout.plan.relaxed), "data": _offset(layout.data, 1)}
 
 
-def run_back_plan(job: Job) -> dict:
-    """The page count of each section of the back matter (each laid out alone, one after the other)."""
+def run_back_pieces(job: Job) -> dict:
+    """The back matter's sections: the length of each one's HTML (its print HTML rendered once and
+    left for the sections' jobs, :func:`_full_html`)."""
     html = _full_html(job, frozenset())
-    counts = []
-    for piece in range(len(back_pieces(html[html.rindex("</article>"):html.rindex("</body>")]))):
-        document, _, _ = _layout(job, _cut(replace(job, piece=piece), html))
-        counts.append(len(document.pages))
-        del document
-        _trim()
-    return {"counts": counts}
+    return {"sizes": [len(p) for p in back_pieces(html[html.rindex("</article>"):html.rindex("</body>")])]}
 
 
 def run_write(job: Job) -> dict:
@@ -252,7 +249,7 @@ def work(task: str, arg):
     worker's size between jobs is its modules, not its largest layout so far (the book's peak
     memory is the sum of its processes)."""
     try:
-        return {"plan": run_plan, "back-plan": run_back_plan, "write": run_write, "epub": run_epub}[task](arg)
+        return {"plan": run_plan, "back-pieces": run_back_pieces, "write": run_write, "epub": run_epub}[task](arg)
     finally:
         _trim()
 
@@ -312,7 +309,7 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
     cache = build_dir / "cache" / "book"
     cache.mkdir(parents=True, exist_ok=True)
     digest = code_digest(root)
-    base = Job("plan", edition, config, root, fonts_dir, build_dir)
+    base = Job("chapter", edition, config, root, fonts_dir, build_dir)
     chapters = [chapter_edition(edition, i) for i in range(len(edition.chapters))]
     front, back = front_edition(edition), back_edition(edition)
     variants = [v for v, f in (("reading", "pdf"), ("printer", "print")) if f in formats] or ["reading"]
@@ -327,35 +324,44 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
 
     outputs: list[Path] = []
     with ProcessPoolExecutor(max_workers=worker_count()) as pool:
-        # pass 1: page counts, from the cache or a layout of each chapter (at a speculative first page)
+        # pass 1: page counts, from the cache or a layout of each part, pages counted from 1; a part
+        # is also written in this pass when the counts before it come in time (run_plan)
         front_count = cache / f"front-{_key(digest, config, front)}.count"
         probe = None
         if not front_count.exists():  # the front matter's length depends only on its content
             probe = pool.submit(work, "write", replace(base, kind="front", edition=front, count_file=front_count,
                                                    outputs={"reading": cache / f"{front_count.stem}-probe.pdf"}))
-        back_plan_path = cache / f"back-plan-{_key(digest, config, back)}.json"
-        back_plan = None
-        if not back_plan_path.exists():  # the longest job: first
-            back_plan = pool.submit(work, "back-plan", replace(base, kind="back", edition=back))
+        back_job = replace(base, kind="back", edition=back, variants=tuple(variants), digest=digest)
+        pieces_path = cache / f"back-pieces-{_key(digest, config, back)}.json"
+        pieces = None if pieces_path.exists() else pool.submit(work, "back-pieces", back_job)
         plan_paths = [cache / f"plan-{_key(digest, config, c)}.json" for c in chapters]
         plans: dict[int, dict] = {i: json.loads(p.read_text(encoding="utf-8"))
                                   for i, p in enumerate(plan_paths) if p.exists()}
-        # each chapter is laid out at the first page its predecessors' counts give, guessed for those
-        # not yet counted, and its layout is also its part when that page proves right (run_plan)
         count_files = [p.with_suffix(".count") for p in plan_paths]  # by content, like the plans
         for i, plan in plans.items():
             if not count_files[i].exists():
                 _write_count(count_files[i], plan["data"]["page_count"])
-        # (when every count before a chapter is known, the page is certain and nothing waits)
-        todo = [replace(base, edition=chapter, count_file=count_files[i], before=(front_count, *count_files[:i]),
-                        variants=tuple(variants), digest=digest)
+        todo = [replace(base, kind="chapter", edition=chapter, count_file=count_files[i],
+                        before=(front_count, *count_files[:i]), variants=tuple(variants), digest=digest)
                 for i, chapter in enumerate(chapters) if i not in plans]
         pending: dict[Future, int] = {pool.submit(work, "plan", job): chapters.index(job.edition) for job in todo}
+        if pieces is not None:
+            pieces_path.write_text(json.dumps(pieces.result()), encoding="utf-8")
+        sizes = json.loads(pieces_path.read_text(encoding="utf-8"))["sizes"]
+        back_count_files = [cache / f"back-{_key(digest, config, back, j)}.count" for j in range(len(sizes))]
+        # the back matter's sections after the chapters, longest first: the others are counted while
+        # it is laid out. The last, the index, carries every chapter's page numbers: pass 2 lays it out.
+        for j in sorted(range(len(sizes) - 1), key=lambda j: -sizes[j]):
+            if not back_count_files[j].exists():
+                pending[pool.submit(work, "plan", replace(back_job, piece=j, count_file=back_count_files[j], before=(
+                    front_count, *count_files, *back_count_files[:j])))] = -1
         if pending:
-            progress(f"laying out {len(todo)} chapters")
+            progress(f"laying out {len(todo)} chapters and {sum(i < 0 for i in pending.values())} back-matter sections")
         for future, i in pending.items():
-            plans[i] = future.result()
-            plan_paths[i].write_text(json.dumps(plans[i], ensure_ascii=False), encoding="utf-8")
+            result = future.result()
+            if i >= 0:
+                plans[i] = result
+                plan_paths[i].write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
         if probe is not None:
             front_count.write_text(json.dumps(probe.result()["page_count"]))
 
@@ -365,11 +371,8 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
         for i in range(len(chapters)):
             starts.append(page)
             page += plans[i]["data"]["page_count"]
-        if back_plan is not None:
-            back_plan_path.write_text(json.dumps(back_plan.result()))
-        back_counts = json.loads(back_plan_path.read_text())["counts"]
         back_starts = []
-        for count in back_counts:
+        for count in [*_counts(tuple(back_count_files[:-1])), 0]:
             back_starts.append(page)
             page += count
         targets: dict[str, int] = {}

@@ -133,3 +133,35 @@ def test_the_book_epub_is_valid_and_its_links_between_files_resolve(small_book, 
     assert pages and all(h.split("#")[1] in ids[h.removeprefix("text/").split("#")[0]] for h in pages)
     report = run_epubcheck(target)
     assert report.fatals == 0 and report.errors == 0 and report.warnings == 0, report.messages
+
+
+def test_a_part_laid_out_from_page_1_is_given_its_real_page_numbers_after_layout():
+    import weasyprint
+    from weasyprint.formatting_structure import boxes
+
+    from edition.writers import folios
+    from edition.writers.pdf import _boxes
+    from edition.writers.print_parts import page_number_css
+
+    assert folios.seam_problems() == []
+    page = ("@page { size: A6; @bottom-center { content: counter(page); } }"
+            "@page :left { @top-left { content: 'verso ' counter(page); } }"
+            "@page :right { @top-right { content: 'recto ' counter(page); } } p { break-after: page; }")
+    body = "".join(f"<p>หน้าที่ {k}</p>" for k in range(5))
+
+    def margins(document) -> list[list[str]]:
+        return [sorted(b.text for m in p._page_box.children if isinstance(m, boxes.MarginBox)
+                       for b in _boxes(m) if hasattr(b, "text")) for p in document.pages]
+
+    def html(first: int) -> weasyprint.HTML:
+        return weasyprint.HTML(string=f"<style>{page}{page_number_css(first)}</style>{body}")
+
+    moved = folios.render(html(1))
+    assert margins(moved)[:2] == [["1", "recto 1"], ["2", "verso 2"]]  # laid out from page 1
+    folios.move(moved, 36)
+    direct = html(37).render()
+    assert margins(moved) == margins(direct) and margins(direct)[0] == ["37", "recto 37"]
+    folios.move(moved, 0)  # a shift counts from the layout, not from the last move
+    assert margins(moved)[0] == ["1", "recto 1"]
+    with pytest.raises(ValueError, match="change sides"):
+        folios.move(moved, 3)  # a part always starts on a recto

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlparse
 from ..config import PrintConfig
 from ..errors import EditionError, Problem
 from ..model import Edition
-from . import thai_print
+from . import folios, thai_print
 from .print_html import PrintContext, render_print_html
 
 VARIANT_OPTIONS = {
@@ -90,7 +90,7 @@ def _render(html: str, root: Path, base: Path, report_refused: bool = True):
 
     thai_print.install()
     fetcher = project_fetcher(root)
-    document = weasyprint.HTML(string=html, base_url=str(base), url_fetcher=fetcher).render()
+    document = folios.render(weasyprint.HTML(string=html, base_url=str(base), url_fetcher=fetcher))
     if fetcher.refused and report_refused:
         raise EditionError([Problem("styles/", None, f"the stylesheet or template asks for {url}; nothing outside "
                                     "the project is fetched", "put the resource inside the project")
