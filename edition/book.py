@@ -101,6 +101,13 @@ class Job:
     before: tuple[Path, ...] = ()  # count files of every part before this one
     variants: tuple[str, ...] = ()  # the variants to write once the counts before it are known
     digest: str = ""  # the code digest, part of every part's file name
+    epub_meta: dict | None = None  # the book's EPUB metadata: a chapter job also makes its EPUB part
+
+
+def epub_part_file(build_dir: Path, digest: str, chapter: Edition, meta: dict, page_starts) -> Path:
+    """pandoc's EPUB of one chapter (:func:`writers.epub.chapter_part`) in the book cache."""
+    starts = tuple(tuple(s) for s in page_starts)
+    return build_dir / "cache" / "book" / f"epub-chapter-{_key(digest, chapter, json.dumps(meta), starts)}.epub"
 
 
 def part_file(build_dir: Path, digest: str, config: PrintConfig, kind: str, variant: str, *content) -> Path:
@@ -142,7 +149,7 @@ def _full_html(job: Job, relaxed: frozenset[str]) -> str:
 
 
 def _cut(job: Job, html: str) -> str:
-    css = contents_css(job.targets or {}) if job.kind == "front" else page_number_css(job.first_page)
+    css = contents_css(job.targets) if job.kind == "front" else page_number_css(job.first_page)
     return cut_html(html, {"chapter": "chapters"}.get(job.kind, job.kind), css, job.piece)
 
 
@@ -164,7 +171,8 @@ def _layout(job: Job, html: str):
 def _offset(data, first_page: int) -> dict:
     """PageData as JSON, its pages counted from ``first_page``."""
     return _shifted({"page_count": data.page_count, "person_pages": data.person_pages,
-                     "page_starts": data.page_starts, "footnote_pages": data.footnote_pages}, first_page)
+                     "page_starts": data.page_starts, "footnote_pages": data.footnote_pages,
+                     "section_pages": data.section_pages}, first_page)
 
 
 def run_plan(job: Job) -> dict:
@@ -187,6 +195,7 @@ def run_plan(job: Job) -> dict:
         layout = settle(lambda relaxed, _pages: _layout(job, _html(job, relaxed)), index=False)
     if job.count_file is not None:
         _write_count(job.count_file, layout.data.page_count)
+    plan = {"relaxed": sorted(layout.plan.relaxed), "data": _offset(layout.data, 1)}
     if job.variants and folios.movable(layout.document):
         deadline = time.monotonic() + COUNT_WAIT * (time.monotonic() - start)
         while None in (known := _counts(job.before)) and time.monotonic() < deadline:
@@ -197,15 +206,30 @@ def run_plan(job: Job) -> dict:
             content = (job.edition, first) if job.kind == "chapter" else (job.edition, job.piece, first, None)
             outputs = {v: part_file(job.build_dir, job.digest, job.config, job.kind, v, *content)
                        for v in job.variants}
-            _write(replace(job, outputs=outputs, first_page=first), layout)
-    return {"relaxed": sorted(layout.plan.relaxed), "data": _offset(layout.data, 1)}
+            written = _write(replace(job, outputs=outputs, first_page=first), layout)
+            if job.epub_meta is not None and job.kind == "chapter":
+                # the chapter's part of the EPUB too, here where every core is busy, rather than in the
+                # EPUB's own job at the end (the layout let go first)
+                del layout
+                _trim()
+                _chapter_epub(job, written["page_starts"])
+    return plan
+
+
+def _chapter_epub(job: Job, page_starts) -> None:
+    from .writers.epub import chapter_part
+
+    target = epub_part_file(job.build_dir, job.digest, job.edition, job.epub_meta, page_starts)
+    if not target.exists():
+        chapter_part(job.edition, job.epub_meta, page_starts, target)
 
 
 def run_back_pieces(job: Job) -> dict:
-    """The back matter's sections: the length of each one's HTML (its print HTML rendered once and
-    left for the sections' jobs, :func:`_full_html`)."""
+    """The back matter's sections: the length and id of each (its print HTML rendered once and left
+    for the sections' jobs, :func:`_full_html`)."""
     html = _full_html(job, frozenset())
-    return {"sizes": [len(p) for p in back_pieces(html[html.rindex("</article>"):html.rindex("</body>")])]}
+    pieces = back_pieces(html[html.rindex("</article>"):html.rindex("</body>")])
+    return {"sizes": [len(p) for p in pieces], "ids": [re.search(r'\bid="([^"]+)"', p).group(1) for p in pieces]}
 
 
 def run_write(job: Job) -> dict:
@@ -239,9 +263,9 @@ def run_epub(args: tuple) -> None:
     from .pipeline import cover_image
     from .writers.epub import font_files, write_epub
 
-    edition, target, build_dir, styles, page_starts, front_pdf = args
+    edition, target, build_dir, styles, page_starts, front_pdf, made = args
     cover = cover_image(front_pdf, build_dir) if front_pdf else None
-    write_epub(edition, target, build_dir, font_files(), styles, page_starts, cover)
+    write_epub(edition, target, build_dir, font_files(), styles, page_starts, cover, made)
 
 
 def work(task: str, arg):
@@ -296,11 +320,13 @@ class BookPages:
     page_starts: tuple[tuple[int, str, str], ...]
     footnote_pages: dict[str, tuple[int, int]]
     relaxed: tuple[str, ...]
+    section_pages: dict[str, int]
 
     def to_json(self) -> str:
         return json.dumps({"page_count": self.page_count, "person_pages": self.person_pages,
                            "page_starts": self.page_starts, "footnote_pages": self.footnote_pages,
-                           "relaxed_paragraphs": self.relaxed}, ensure_ascii=False, indent=1)
+                           "relaxed_paragraphs": self.relaxed, "section_pages": self.section_pages},
+                          ensure_ascii=False, indent=1)
 
 
 def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Path, build_dir: Path,
@@ -341,8 +367,13 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
         for i, plan in plans.items():
             if not count_files[i].exists():
                 _write_count(count_files[i], plan["data"]["page_count"])
+        meta = None
+        if "epub" in formats and "pdf" in formats:  # (the parts carry the page-list of the reading PDF)
+            from .writers.epub import book_meta
+            meta = book_meta(edition)
         todo = [replace(base, kind="chapter", edition=chapter, count_file=count_files[i],
-                        before=(front_count, *count_files[:i]), variants=tuple(variants), digest=digest)
+                        before=(front_count, *count_files[:i]), variants=tuple(variants), digest=digest,
+                        epub_meta=meta)
                 for i, chapter in enumerate(chapters) if i not in plans]
         pending: dict[Future, int] = {pool.submit(work, "plan", job): chapters.index(job.edition) for job in todo}
         if pieces is not None:
@@ -375,15 +406,15 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
         for count in [*_counts(tuple(back_count_files[:-1])), 0]:
             back_starts.append(page)
             page += count
-        targets: dict[str, int] = {}
+        # the contents' page numbers: where each chapter, section and part of the back matter opens
+        targets: dict[str, int] = dict(zip(json.loads(pieces_path.read_text(encoding="utf-8"))["ids"], back_starts,
+                                                 strict=True))
         person_pages: dict[str, list[int]] = {}
         chapter_data = []
-        for i, chapter in enumerate(edition.chapters):
+        for i in range(len(chapters)):
             data = _shifted(plans[i]["data"], starts[i])
             chapter_data.append(data)
-            targets[chapter.id] = starts[i]
-            first_of = {a: p for p, a, _ in reversed(data["page_starts"])}
-            targets.update({s.id: first_of[s.id] for s in chapter.sections if s.head and s.id in first_of})
+            targets.update(data["section_pages"])
             for person, pages in data["person_pages"].items():
                 person_pages.setdefault(person, []).extend(pages)
         index_pages = {k: tuple(sorted(set(v))) for k, v in person_pages.items()}
@@ -430,8 +461,13 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
                     page_starts = tuple(tuple(s) for d in [done[reading[0]], *chapter_data,
                                                            *(done[p] for p in reading[len(chapters) + 1:])]
                                         for s in d["page_starts"])
+                made = {}
+                if meta is not None:
+                    made = {i: path for i, chapter in enumerate(chapters)
+                            if (path := epub_part_file(build_dir, digest, chapter, meta,
+                                                       chapter_data[i]["page_starts"])).exists()}
                 epub_args = (edition, staging / f"{name}.epub", build_dir, root / "styles", page_starts,
-                             reading[0] if "pdf" in formats else None)
+                             reading[0] if "pdf" in formats else None, made)
                 if len(chapters) <= EPUB_BESIDE_MAX_CHAPTERS:
                     epub = pool.submit(work, "epub", epub_args)
             if not running:
@@ -439,7 +475,11 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 result = future.result()
-                done.update((path, result) for path in running.pop(future))
+                paths = running.pop(future)
+                if paths[0] == parts[variants[0]][0] and result["page_count"] != starts[0] - 1:
+                    raise RuntimeError(f"the front matter was counted at {starts[0] - 1} pages and laid out at "
+                                       f"{result['page_count']} with its contents' page numbers")
+                done.update((path, result) for path in paths)
         solo = None
         if epub is None and epub_args is not None:
             pool.shutdown()  # the workers' memory is freed before the EPUB starts
@@ -475,22 +515,27 @@ def _shifted(data: dict, first_page: int) -> dict:
     return {"page_count": data["page_count"],
             "person_pages": {k: [p + shift for p in v] for k, v in data["person_pages"].items()},
             "page_starts": [[p + shift, a, t] for p, a, t in data["page_starts"]],
-            "footnote_pages": {k: [a + shift, b + shift] for k, (a, b) in data["footnote_pages"].items()}}
+            "footnote_pages": {k: [a + shift, b + shift] for k, (a, b) in data["footnote_pages"].items()},
+            "section_pages": {k: p + shift for k, p in data["section_pages"].items()}}
 
 
 def merge_page_data(parts: list[dict], plans: dict[int, dict]) -> BookPages:
     persons: dict[str, set[int]] = {}
     footnotes: dict[str, tuple[int, int]] = {}
     starts: list[tuple[int, str, str]] = []
+    sections: dict[str, int] = {}
     count = 0
     for data in parts:
         count += data["page_count"]
+        for k, v in data["section_pages"].items():
+            sections.setdefault(k, v)
         for k, v in data["person_pages"].items():
             persons.setdefault(k, set()).update(v)
         footnotes.update({k: tuple(v) for k, v in data["footnote_pages"].items()})
         starts.extend(tuple(s) for s in data["page_starts"])
     relaxed = tuple(sorted(p for plan in plans.values() for p in plan["relaxed"]))
-    return BookPages(count, {k: tuple(sorted(v)) for k, v in persons.items()}, tuple(starts), footnotes, relaxed)
+    return BookPages(count, {k: tuple(sorted(v)) for k, v in persons.items()}, tuple(starts), footnotes, relaxed,
+                     sections)
 
 
 # --- merging the parts ---------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from tests.conftest import run_build
 @pytest.fixture(scope="module")
 def small_book(tmp_path_factory):
     root = make_book(tmp_path_factory.mktemp("book") / "book", chapters=2, paragraphs=4)
-    result = run_build(root, "build", "--only", "pdf,print")
+    result = run_build(root, "build")
     assert result.returncode == 0, result.stderr
     return root
 
@@ -51,12 +51,18 @@ def test_page_numbers_run_on_across_chapters_and_chapters_open_on_a_recto(small_
     for k, start in zip((1, 2), starts, strict=True):
         line = next(line for line in contents.splitlines() if f"บทที่ {k}" in line)
         assert line.rstrip().endswith(f" {start}"), line
+    # and every entry (chapters, their sections, the parts of the back matter) the page its heading is on
+    entries = [m.groups() for m in re.finditer(r"^\s*(\S.*?)\s*(?:\. )+\.?\s*(\d+)\s*$", contents, re.M)]
+    assert len(entries) >= 2 + 5, entries  # two chapters and five parts of the back matter at least
+    for heading, page in entries:
+        squeezed = re.sub(r"\s+", "", heading)[:12]
+        assert squeezed in re.sub(r"\s+", "", pages[int(page) - 1]), (heading, page)
 
 
 def test_a_book_rebuild_with_nothing_changed_does_nothing(small_book):
     pdf = small_book / "dist" / "book-2.pdf"
     before = pdf.stat().st_mtime_ns
-    result = run_build(small_book, "build", "--only", "pdf,print")
+    result = run_build(small_book, "build")
     assert result.returncode == 0, result.stderr
     assert "up to date" in result.stderr
     assert pdf.stat().st_mtime_ns == before
@@ -113,9 +119,13 @@ def test_the_book_epub_is_valid_and_its_links_between_files_resolve(small_book, 
     from edition.writers.epub import font_files, write_epub
 
     edition, page_starts = book_edition
-    target = tmp_path / "book-2.epub"
-    write_epub(edition, target, small_book / "build", font_files(), small_book / "styles", page_starts)
+    target = small_book / "dist" / "book-2.epub"
     files = _zip(target)
+    # the build made the chapters' parts beside their layouts; the EPUB is the one made all at the end
+    assert list((small_book / "build" / "cache" / "book").glob("epub-chapter-*.epub"))
+    write_epub(edition, tmp_path / "at-the-end.epub", small_book / "build", font_files(), small_book / "styles",
+               page_starts, cover=small_book / "build" / "cover.png")
+    assert _zip(tmp_path / "at-the-end.epub") == files
     docs = {n.removeprefix("EPUB/text/"): etree.fromstring(d) for n, d in files.items()
             if n.startswith("EPUB/text/ch")}
     ids = {name: set(root.xpath("//@id")) for name, root in docs.items()}

@@ -231,10 +231,11 @@ def _note_body(ctx: _Ctx, note: Note) -> list[J]:
     return [back, {"t": "Space"}] + writer.inlines(note.annotation.body)
 
 
-def document_parts(edition: Edition, page_starts=()) -> Iterator[list[J]]:
+def document_parts(edition: Edition, page_starts=(), heads_only: frozenset[int] = frozenset()) -> Iterator[list[J]]:
     """The book's blocks, one list per file of the EPUB: each chapter, then each part of the back
     matter, each opening with its level-1 heading (where pandoc's ``--split-level=1`` cuts).
-    A part is made when it is asked for, so only one part's blocks need be held at a time."""
+    A part is made when it is asked for, so only one part's blocks need be held at a time.
+    Of the chapters numbered in ``heads_only`` (whose parts are made already) only the headings."""
     ctx = _Ctx(edition, [])
     words = edition.custom_words
     in_paragraph, before = page_offsets(edition, page_starts)
@@ -244,7 +245,7 @@ def document_parts(edition: Edition, page_starts=()) -> Iterator[list[J]]:
             return [{"t": "RawBlock", "c": ["html", f'<div>{pagebreak_html(before[target])}</div>']}]
         return []
 
-    for chapter in edition.chapters:
+    for number, chapter in enumerate(edition.chapters):
         # markers follow a level-1 heading: pandoc starts a new file at each, so one placed before
         # it would end the previous file (or open an empty one)
         blocks: list[J] = [{"t": "Header", "c": [1, _attr(chapter.id, ["chapter"]),
@@ -255,6 +256,8 @@ def document_parts(edition: Edition, page_starts=()) -> Iterator[list[J]]:
             if section.head:
                 head = _InlineWriter(ctx, set()).inlines(section.head)
                 blocks.append({"t": "Header", "c": [2, _attr(section.id), head]})
+            if number in heads_only:
+                continue
             for p in section.paragraphs:
                 writer = _InlineWriter(ctx, set(paragraph_breaks(p, words)), in_paragraph.get(p.id))
                 blocks.append({"t": "Div", "c": [_attr(p.id, ["para"]),
@@ -285,7 +288,7 @@ def pandoc_document(meta: J, blocks: list[J]) -> J:
 
 def build_document(edition: Edition, page_starts=()) -> J:
     """The whole book as one pandoc document (the EPUB gives pandoc one part at a time)."""
-    return pandoc_document(_meta(edition), [b for part in document_parts(edition, page_starts) for b in part])
+    return pandoc_document(book_meta(edition), [b for part in document_parts(edition, page_starts) for b in part])
 
 
 def _back_matter(ctx: _Ctx) -> list[J]:
@@ -357,7 +360,8 @@ def _meta_str(text: str) -> J:
     return {"t": "MetaString", "c": text}
 
 
-def _meta(edition: Edition) -> J:
+def book_meta(edition: Edition) -> J:
+    """The book's metadata as pandoc is given it (every part of the EPUB gets the book's)."""
     m = edition.metadata
     return {
         "title": _meta_str(edition.chapters[0].title if edition.chapters else m.title),
@@ -381,21 +385,22 @@ A11Y_SUMMARY = ("This edition is text only: the chapter, its notes, glossary, bi
 
 
 def write_epub(edition: Edition, target: Path, build_dir: Path, fonts: list[Path], styles: Path,
-               page_starts=(), cover: Path | None = None) -> None:
+               page_starts=(), cover: Path | None = None, made: dict[int, Path] | None = None) -> None:
     """Write the EPUB; with ``page_starts`` from the reading PDF it gets a page-list of the printed
     pages (and ``pageBreakSource`` names that PDF), with ``cover`` a cover image.
 
     pandoc is run once per part of the book (each chapter, each part of the back matter) and once
     on the book's headings alone, which gives the package (file names, contents, title page); the
     parts' documents are put into that package by ``epub_package.assemble``. So neither pandoc nor
-    this process ever holds the whole book: memory does not grow with the number of chapters."""
+    this process ever holds the whole book: memory does not grow with the number of chapters.
+    ``made``: the parts of chapters made already (:func:`chapter_part`), by chapter number."""
     import tempfile
 
     from .epub_package import Accessibility, finish
 
     tmp = target.with_suffix(".tmp.epub")
     with tempfile.TemporaryDirectory(prefix="epub-", dir=build_dir) as work:
-        pandoc_epub(edition, page_starts, Path(work), tmp)
+        pandoc_epub(edition, page_starts, Path(work), tmp, made)
     font_data = {f.name: f.read_bytes() for f in fonts}
     features = Accessibility().features + (("pageBreakMarkers", "pageNavigation") if page_starts else ())
     finish(tmp, (styles / "epub.css").read_text(encoding="utf-8"), font_data,
@@ -406,27 +411,52 @@ def write_epub(edition: Edition, target: Path, build_dir: Path, fonts: list[Path
     tmp.replace(target)
 
 
-def pandoc_epub(edition: Edition, page_starts, work: Path, target: Path) -> None:
+def pandoc_epub(edition: Edition, page_starts, work: Path, target: Path, made: dict[int, Path] | None = None) -> None:
     """pandoc's EPUB of the book, as one pandoc call on ``build_document`` would write it, from one
-    call per part (at most two at a time) and one on the headings, in the folder ``work``."""
-    from concurrent.futures import ThreadPoolExecutor
+    call per part (at most two at a time) and one on the headings, in the folder ``work``.
+    ``made``: chapter number -> pandoc's EPUB of that chapter made already (:func:`chapter_part`)."""
+    from concurrent.futures import Future, ThreadPoolExecutor
 
     from ..book import worker_count
     from .epub_package import assemble
-    from .pdf import source_date
 
-    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(source_date().timestamp()))}
-    meta = _meta(edition)
+    made = made or {}
+    env = _pandoc_env()
+    meta = book_meta(edition)
     headings: list[J] = []
     with ThreadPoolExecutor(max_workers=min(2, worker_count())) as pool:
-        parts = []
-        for i, blocks in enumerate(document_parts(edition, page_starts)):
+        parts: list[Future | Path] = []
+        for i, blocks in enumerate(document_parts(edition, page_starts, frozenset(made))):
             headings.extend(b for b in blocks if b["t"] == "Header")
+            if i in made:
+                parts.append(made[i])
+                continue
             # written out here, so only the part being made is held in memory, not those queued
             parts.append(pool.submit(_pandoc, _write_json(pandoc_document(meta, blocks), work / f"part-{i:03d}"),
                                      env))
         skeleton = _pandoc(_write_json(pandoc_document(meta, headings), work / "headings"), env)
-        assemble(skeleton, [p.result() for p in parts], target)
+        assemble(skeleton, [p if isinstance(p, Path) else p.result() for p in parts], target)
+
+
+def chapter_part(chapter: Edition, meta: J, page_starts, target: Path) -> None:
+    """pandoc's EPUB of ``chapter`` (an edition of one chapter, as a book's chapter job has it), the
+    part :func:`pandoc_epub` would make of it in the whole book whose metadata is ``meta``
+    (:func:`book_meta` of the book), written atomically to ``target``."""
+    work = target.with_name(f"{target.stem}.{os.getpid()}")
+    work.mkdir(exist_ok=True)
+    try:
+        blocks = next(iter(document_parts(chapter, page_starts)))
+        _pandoc(_write_json(pandoc_document(meta, blocks), work / "part"), _pandoc_env()).replace(target)
+    finally:
+        for leftover in work.iterdir():
+            leftover.unlink()
+        work.rmdir()
+
+
+def _pandoc_env() -> dict[str, str]:
+    from .pdf import source_date
+
+    return {**os.environ, "SOURCE_DATE_EPOCH": str(int(source_date().timestamp()))}
 
 
 # --sandbox: pandoc reads nothing but its input; stylesheet and fonts are added by `finish`.

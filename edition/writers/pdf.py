@@ -15,7 +15,7 @@ import json
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -75,6 +75,9 @@ class PageData:
     footnote_pages: dict[str, tuple[int, int]]  # note id -> (page of the call, page of the body)
     relaxed: tuple[str, ...] = ()  # paragraphs set with widows/orphans 1 to keep a footnote with its call
     justified: dict[str, int] | None = None  # justified lines, loose lines (see justify.py)
+    # the page each chapter, section and part of the front and back matter opens on (by id): where
+    # the contents points, as WeasyPrint's target-counter() counts it
+    section_pages: dict[str, int] = field(default_factory=dict)
 
     def misplaced_footnotes(self) -> dict[str, tuple[int, int]]:
         return {k: v for k, v in self.footnote_pages.items() if v[0] != v[1]}
@@ -82,7 +85,8 @@ class PageData:
     def to_json(self) -> str:
         return json.dumps({"page_count": self.page_count, "person_pages": self.person_pages,
                            "page_starts": self.page_starts, "footnote_pages": self.footnote_pages,
-                           "relaxed_paragraphs": self.relaxed, "justified_lines": self.justified}, ensure_ascii=False, indent=1)
+                           "relaxed_paragraphs": self.relaxed, "justified_lines": self.justified,
+                           "section_pages": self.section_pages}, ensure_ascii=False, indent=1)
 
 
 def _render(html: str, root: Path, base: Path, report_refused: bool = True):
@@ -125,6 +129,9 @@ def _shows_text(box) -> bool:
     return any(getattr(b, "text", "").strip() for b in _boxes(box))
 
 
+SECTIONING = frozenset({"article", "section", "nav"})  # the print template's chapters, sections, parts
+
+
 def _page_data(document) -> PageData:
     from weasyprint.formatting_structure import boxes
 
@@ -133,6 +140,7 @@ def _page_data(document) -> PageData:
     calls: dict[str, int] = {}
     bodies: dict[str, int] = {}
     call_paragraph: dict[str, str] = {}
+    sections: dict[str, int] = {}
     for number, page in enumerate(document.pages, 1):
         first: tuple[str, str] | None = None
         stack: list[tuple[object, str | None, str | None]] = [(page._page_box, None, None)]
@@ -143,6 +151,8 @@ def _page_data(document) -> PageData:
                 para = element.get("id")
             if element is not None and isinstance(box, boxes.BlockBox) and element.get("id"):
                 anchor = element.get("id")
+                if element.tag in SECTIONING:
+                    sections.setdefault(anchor, number)
             if para and element is not None and isinstance(box, boxes.InlineBox) and element.get("class") == "person" \
                     and _shows_text(box):  # not the empty piece of a name whose line breaks just before it
                 ref = element.get("data-ref")
@@ -168,7 +178,7 @@ def _page_data(document) -> PageData:
         if first:
             starts.append((number, first[0], first[1]))
     data = PageData(len(document.pages), {k: tuple(sorted(v)) for k, v in persons.items()}, tuple(starts),
-                    {k: (calls[k], bodies.get(k, 0)) for k in calls})
+                    {k: (calls[k], bodies.get(k, 0)) for k in calls}, section_pages=sections)
     return data, call_paragraph
 
 

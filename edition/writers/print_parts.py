@@ -57,7 +57,11 @@ def page_number_css(first_page: int) -> str:
     return f"@page :first {{ counter-reset: page {first_page}; }}"
 
 
-def contents_css(targets: dict[str, int]) -> str:
-    """The contents' page numbers, given (the targets are in other parts of the book)."""
+def contents_css(targets: dict[str, int] | None) -> str:
+    """The contents' page numbers, given (the targets are in other parts of the book); with none
+    given, every entry gets a number as wide as a book's widest, so the front matter is counted at
+    the length it will have."""
+    if targets is None:
+        return '.contents a::after { content: leader(". ") "0000"; }'
     return "\n".join(f'.contents a[href="#{ident}"]::after {{ content: leader(". ") "{page}"; }}'
                      for ident, page in targets.items())
