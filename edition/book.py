@@ -101,13 +101,14 @@ class Job:
     before: tuple[Path, ...] = ()  # count files of every part before this one
     variants: tuple[str, ...] = ()  # the variants to write once the counts before it are known
     digest: str = ""  # the code digest, part of every part's file name
-    epub_meta: dict | None = None  # the book's EPUB metadata: a chapter job also makes its EPUB part
+    epub_meta: dict | None = None  # the book's EPUB metadata: the job also makes its part of the EPUB
 
 
-def epub_part_file(build_dir: Path, digest: str, chapter: Edition, meta: dict, page_starts) -> Path:
-    """pandoc's EPUB of one chapter (:func:`writers.epub.chapter_part`) in the book cache."""
+def epub_part_file(build_dir: Path, digest: str, edition: Edition, meta: dict, ident: str, page_starts) -> Path:
+    """pandoc's EPUB of one part of the book (:func:`writers.epub.book_part`) in the book cache:
+    ``edition`` is the one its job has, ``ident`` the id of the part's heading."""
     starts = tuple(tuple(s) for s in page_starts)
-    return build_dir / "cache" / "book" / f"epub-chapter-{_key(digest, chapter, json.dumps(meta), starts)}.epub"
+    return build_dir / "cache" / "book" / f"epub-part-{_key(digest, edition, json.dumps(meta), ident, starts)}.epub"
 
 
 def part_file(build_dir: Path, digest: str, config: PrintConfig, kind: str, variant: str, *content) -> Path:
@@ -157,12 +158,13 @@ def _html(job: Job, relaxed: frozenset[str]) -> str:
     return _cut(job, _full_html(job, relaxed))
 
 
-def _layout(job: Job, html: str):
-    """The part laid out: (document, the justifier's line plans, the HTML with its breaks)."""
+def _layout(job: Job, html: str, movable: bool = False):
+    """The part laid out: (document, the justifier's line plans, the HTML with its breaks);
+    ``movable``: its page numbers can be set after layout (:mod:`writers.folios`)."""
     from .writers.pdf import _justify, _render
 
     html, justification = _justify(html, job.config, job.root, job.build_dir)
-    document = _render(html, job.root, job.build_dir)
+    document = _render(html, job.root, job.build_dir, movable=movable)
     if PAD in html:
         document = document.copy(document.pages[:-1])  # the pad page
     return document, justification, html
@@ -187,41 +189,51 @@ def run_plan(job: Job) -> dict:
     from .writers.pdf import Layout, LayoutPlan, _page_data, settle
 
     start = time.monotonic()
+    movable = bool(job.variants)  # written here once the counts before it are known
     if job.kind == "back":
-        document, justification, html = _layout(job, _html(job, frozenset()))
+        document, justification, html = _layout(job, _html(job, frozenset()), movable)
         data, _ = _page_data(document)
         layout = Layout(document, data, LayoutPlan(frozenset(), data.person_pages), justification, html)
     else:
-        layout = settle(lambda relaxed, _pages: _layout(job, _html(job, relaxed)), index=False)
+        layout = settle(lambda relaxed, _pages: _layout(job, _html(job, relaxed), movable), index=False)
     if job.count_file is not None:
         _write_count(job.count_file, layout.data.page_count)
     plan = {"relaxed": sorted(layout.plan.relaxed), "data": _offset(layout.data, 1)}
-    if job.variants and folios.movable(layout.document):
+    if movable and folios.movable(layout.document):
         deadline = time.monotonic() + COUNT_WAIT * (time.monotonic() - start)
         while None in (known := _counts(job.before)) and time.monotonic() < deadline:
             time.sleep(0.05)
         if None not in known:
             first = 1 + sum(known)
             folios.move(layout.document, first - 1)
+            folios.fix(layout.document)
             content = (job.edition, first) if job.kind == "chapter" else (job.edition, job.piece, first, None)
             outputs = {v: part_file(job.build_dir, job.digest, job.config, job.kind, v, *content)
                        for v in job.variants}
+            ident = _part_id(job, layout.html)
             written = _write(replace(job, outputs=outputs, first_page=first), layout)
-            if job.epub_meta is not None and job.kind == "chapter":
-                # the chapter's part of the EPUB too, here where every core is busy, rather than in the
-                # EPUB's own job at the end (the layout let go first)
-                del layout
-                _trim()
-                _chapter_epub(job, written["page_starts"])
+            del layout
+            _epub_part(job, ident, written["page_starts"])
     return plan
 
 
-def _chapter_epub(job: Job, page_starts) -> None:
-    from .writers.epub import chapter_part
+def _part_id(job: Job, html: str) -> str:
+    if job.kind == "back":
+        return re.search(r'<section class="back[^"]*" id="([^"]+)"', html).group(1)
+    return job.edition.chapters[0].id
 
-    target = epub_part_file(job.build_dir, job.digest, job.edition, job.epub_meta, page_starts)
+
+def _epub_part(job: Job, ident: str, page_starts) -> None:
+    """The part's part of the EPUB too, here where every core is busy, rather than in the EPUB's
+    own job at the end (the caller has let go of the layout)."""
+    if job.epub_meta is None or job.kind == "front":
+        return
+    from .writers.epub import book_part
+
+    _trim()
+    target = epub_part_file(job.build_dir, job.digest, job.edition, job.epub_meta, ident, page_starts)
     if not target.exists():
-        chapter_part(job.edition, job.epub_meta, page_starts, target)
+        book_part(job.edition, job.epub_meta, page_starts, ident, target)
 
 
 def run_back_pieces(job: Job) -> dict:
@@ -241,7 +253,11 @@ def run_write(job: Job) -> dict:
     data, _ = _page_data(document)
     if job.count_file is not None:
         _write_count(job.count_file, data.page_count)
-    return _write(job, Layout(document, data, LayoutPlan(job.relaxed, data.person_pages), justification, html))
+    ident = _part_id(job, html) if job.kind != "front" else ""
+    written = _write(job, Layout(document, data, LayoutPlan(job.relaxed, data.person_pages), justification, html))
+    del document, justification, html
+    _epub_part(job, ident, written["page_starts"])
+    return written
 
 
 def _write(job: Job, layout) -> dict:
@@ -259,6 +275,12 @@ def _write(job: Job, layout) -> dict:
     return result
 
 
+def run_epub_part(args: tuple) -> None:
+    """The part of the EPUB of one part of the book: (its job, the id of its heading, its page starts)."""
+    job, ident, page_starts = args
+    _epub_part(job, ident, page_starts)
+
+
 def run_epub(args: tuple) -> None:
     from .pipeline import cover_image
     from .writers.epub import font_files, write_epub
@@ -273,7 +295,8 @@ def work(task: str, arg):
     worker's size between jobs is its modules, not its largest layout so far (the book's peak
     memory is the sum of its processes)."""
     try:
-        return {"plan": run_plan, "back-pieces": run_back_pieces, "write": run_write, "epub": run_epub}[task](arg)
+        return {"plan": run_plan, "back-pieces": run_back_pieces, "write": run_write, "epub": run_epub,
+                "epub-part": run_epub_part}[task](arg)
     finally:
         _trim()
 
@@ -335,7 +358,11 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
     cache = build_dir / "cache" / "book"
     cache.mkdir(parents=True, exist_ok=True)
     digest = code_digest(root)
-    base = Job("chapter", edition, config, root, fonts_dir, build_dir)
+    meta = None
+    if "epub" in formats and "pdf" in formats:  # (the EPUB's parts carry the reading PDF's page-list)
+        from .writers.epub import book_meta
+        meta = book_meta(edition)
+    base = Job("chapter", edition, config, root, fonts_dir, build_dir, digest=digest, epub_meta=meta)
     chapters = [chapter_edition(edition, i) for i in range(len(edition.chapters))]
     front, back = front_edition(edition), back_edition(edition)
     variants = [v for v, f in (("reading", "pdf"), ("printer", "print")) if f in formats] or ["reading"]
@@ -353,11 +380,10 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
         # pass 1: page counts, from the cache or a layout of each part, pages counted from 1; a part
         # is also written in this pass when the counts before it come in time (run_plan)
         front_count = cache / f"front-{_key(digest, config, front)}.count"
-        probe = None
+        pending: dict[Future, int | None] = {}  # pass-1 jobs: chapter i, back-matter section -1 - j, front None
         if not front_count.exists():  # the front matter's length depends only on its content
-            probe = pool.submit(work, "write", replace(base, kind="front", edition=front, count_file=front_count,
-                                                   outputs={"reading": cache / f"{front_count.stem}-probe.pdf"}))
-        back_job = replace(base, kind="back", edition=back, variants=tuple(variants), digest=digest)
+            pending[pool.submit(work, "plan", replace(base, kind="front", edition=front, count_file=front_count))] = None
+        back_job = replace(base, kind="back", edition=back, variants=tuple(variants))
         pieces_path = cache / f"back-pieces-{_key(digest, config, back)}.json"
         pieces = None if pieces_path.exists() else pool.submit(work, "back-pieces", back_job)
         plan_paths = [cache / f"plan-{_key(digest, config, c)}.json" for c in chapters]
@@ -367,15 +393,10 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
         for i, plan in plans.items():
             if not count_files[i].exists():
                 _write_count(count_files[i], plan["data"]["page_count"])
-        meta = None
-        if "epub" in formats and "pdf" in formats:  # (the parts carry the page-list of the reading PDF)
-            from .writers.epub import book_meta
-            meta = book_meta(edition)
         todo = [replace(base, kind="chapter", edition=chapter, count_file=count_files[i],
-                        before=(front_count, *count_files[:i]), variants=tuple(variants), digest=digest,
-                        epub_meta=meta)
+                        before=(front_count, *count_files[:i]), variants=tuple(variants))
                 for i, chapter in enumerate(chapters) if i not in plans]
-        pending: dict[Future, int] = {pool.submit(work, "plan", job): chapters.index(job.edition) for job in todo}
+        pending.update({pool.submit(work, "plan", job): chapters.index(job.edition) for job in todo})
         if pieces is not None:
             pieces_path.write_text(json.dumps(pieces.result()), encoding="utf-8")
         sizes = json.loads(pieces_path.read_text(encoding="utf-8"))["sizes"]
@@ -385,97 +406,92 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
         for j in sorted(range(len(sizes) - 1), key=lambda j: -sizes[j]):
             if not back_count_files[j].exists():
                 pending[pool.submit(work, "plan", replace(back_job, piece=j, count_file=back_count_files[j], before=(
-                    front_count, *count_files, *back_count_files[:j])))] = -1
+                    front_count, *count_files, *back_count_files[:j]), epub_meta=None))] = -1 - j
         if pending:
-            progress(f"laying out {len(todo)} chapters and {sum(i < 0 for i in pending.values())} back-matter sections")
-        for future, i in pending.items():
-            result = future.result()
-            if i >= 0:
-                plans[i] = result
-                plan_paths[i].write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
-        if probe is not None:
-            front_count.write_text(json.dumps(probe.result()["page_count"]))
+            progress(f"laying out {len(todo)} chapters and "
+                     f"{sum(i is not None and i < 0 for i in pending.values())} back-matter sections")
+        back_ids = json.loads(pieces_path.read_text(encoding="utf-8"))["ids"]
 
-        # page numbers: every part has an even page count, so every chapter starts on a recto
-        starts = []
-        page = json.loads(front_count.read_text()) + 1
-        for i in range(len(chapters)):
-            starts.append(page)
-            page += plans[i]["data"]["page_count"]
-        back_starts = []
-        for count in [*_counts(tuple(back_count_files[:-1])), 0]:
-            back_starts.append(page)
-            page += count
-        # the contents' page numbers: where each chapter, section and part of the back matter opens
-        targets: dict[str, int] = dict(zip(json.loads(pieces_path.read_text(encoding="utf-8"))["ids"], back_starts,
-                                                 strict=True))
-        person_pages: dict[str, list[int]] = {}
-        chapter_data = []
-        for i in range(len(chapters)):
-            data = _shifted(plans[i]["data"], starts[i])
-            chapter_data.append(data)
-            targets.update(data["section_pages"])
-            for person, pages in data["person_pages"].items():
-                person_pages.setdefault(person, []).extend(pages)
-        index_pages = {k: tuple(sorted(set(v))) for k, v in person_pages.items()}
-
-        # pass 2: every part not cached, each laid out once and written in every variant; the front
-        # and back first, as the EPUB's page-list waits for them (chapters' page data come from their plans)
+        # pass 2, from the moment every part is counted (while the last sections of the back matter
+        # may still be written by their pass-1 jobs): every part not cached and not being written by
+        # its pass-1 job, each laid out once and written in every variant
         parts: dict[str, list[Path]] = {v: [] for v in variants}
-        jobs: list[tuple[int, Job]] = []
-
-        def add(priority: int, job: Job, kind: str, *content) -> None:
-            job = replace(job, outputs={v: part_path(kind, v, *content) for v in variants})
-            jobs.append((priority, job))
-            for variant, path in job.outputs.items():
-                parts[variant].append(path)
-
-        add(0, replace(base, kind="front", edition=front, targets=targets), "front", front, targets)
-        for i, chapter in enumerate(chapters):
-            add(1, replace(base, kind="chapter", edition=chapter, first_page=starts[i],
-                           relaxed=frozenset(plans[i]["relaxed"])), "chapter", chapter, starts[i])
-        for j, start in enumerate(back_starts):  # only the last, the index, has page numbers in it
-            pages = index_pages if j == len(back_starts) - 1 else None
-            add(0, replace(base, kind="back", edition=back, first_page=start, index_pages=pages, piece=j),
-                "back", back, j, start, pages)
+        jobs: list[tuple[Job, int | None]] = []  # the part's job, and its pass-1 job's key in ``pending``
         done: dict[Path, dict] = {}
         running: dict[Future, list[Path]] = {}
-        for _, job in sorted(jobs, key=lambda j: j[0]):
-            paths = list(job.outputs.values())
-            data = [cached(path) for path in paths]
-            if all(d is not None and d.get("relaxed", []) == sorted(job.relaxed) for d in data):
-                done.update(zip(paths, data, strict=True))
-            else:
-                running[pool.submit(work, "write", job)] = paths
-        progress(f"writing {len(running)} parts on {worker_count()} processes")
-        # the EPUB (pandoc on one part at a time, two at once, beside the process that makes the
-        # parts: 0.45 to 0.6 GB) beside the PDF jobs only for a small book; otherwise after them, in
-        # a fresh process, and before the merges
+        submitted: set[int] = set()
+        numbering = None
         epub = epub_args = None
+        epub_parts_submitted = False
         while True:
-            reading = parts.get("reading", [])
-            if epub_args is None and "epub" in formats and reading and reading[0] in done \
-                    and all(p in done for p in reading[len(chapters) + 1:]):
-                page_starts = ()
-                if "pdf" in formats:
-                    page_starts = tuple(tuple(s) for d in [done[reading[0]], *chapter_data,
-                                                           *(done[p] for p in reading[len(chapters) + 1:])]
-                                        for s in d["page_starts"])
-                made = {}
-                if meta is not None:
-                    made = {i: path for i, chapter in enumerate(chapters)
-                            if (path := epub_part_file(build_dir, digest, chapter, meta,
-                                                       chapter_data[i]["page_starts"])).exists()}
-                epub_args = (edition, staging / f"{name}.epub", build_dir, root / "styles", page_starts,
-                             reading[0] if "pdf" in formats else None, made)
-                if len(chapters) <= EPUB_BESIDE_MAX_CHAPTERS:
-                    epub = pool.submit(work, "epub", epub_args)
-            if not running:
+            if numbering is None and len(plans) == len(chapters) and front_count.exists() \
+                    and None not in _counts(tuple(back_count_files[:-1])):
+                numbering = _numbering(plans, json.loads(front_count.read_text()),
+                                       _counts(tuple(back_count_files[:-1])), back_ids)
+                starts, back_starts, targets, index_pages, chapter_data = numbering
+
+                def add(job: Job, owner: int | None, kind: str, *content) -> None:
+                    job = replace(job, outputs={v: part_path(kind, v, *content) for v in variants})
+                    jobs.append((job, owner))
+                    for variant, path in job.outputs.items():
+                        parts[variant].append(path)
+
+                add(replace(base, kind="front", edition=front, targets=targets), None, "front", front, targets)
+                for i, chapter in enumerate(chapters):
+                    add(replace(base, kind="chapter", edition=chapter, first_page=starts[i],
+                                relaxed=frozenset(plans[i]["relaxed"])), i, "chapter", chapter, starts[i])
+                for j, start in enumerate(back_starts):  # only the last, the index, has page numbers in it
+                    pages = index_pages if j == len(back_starts) - 1 else None
+                    add(replace(back_job, first_page=start, index_pages=pages, piece=j, variants=(), epub_meta=None),
+                        -1 - j, "back", back, j, start, pages)
+                progress(f"writing the parts left on {worker_count()} processes")
+            if numbering is not None:
+                for n, (job, owner) in enumerate(jobs):
+                    if n in submitted or owner in pending.values():
+                        continue
+                    submitted.add(n)
+                    paths = list(job.outputs.values())
+                    data = [cached(path) for path in paths]
+                    if all(d is not None and d.get("relaxed", []) == sorted(job.relaxed) for d in data):
+                        done.update(zip(paths, data, strict=True))
+                    else:
+                        running[pool.submit(work, "write", job)] = paths
+                # the back matter's sections' parts of the EPUB, once pass 1 is over (pandoc on a long
+                # section beside the layout of another would pass 1 GB)
+                reading = parts.get("reading", [])
+                if meta is not None and not pending and not epub_parts_submitted \
+                        and all(p in done for p in reading[len(chapters) + 1:]):
+                    epub_parts_submitted = True
+                    for ident, path in zip(back_ids, reading[len(chapters) + 1:], strict=True):
+                        starts_j = done[path]["page_starts"]
+                        if not epub_part_file(build_dir, digest, back, meta, ident, starts_j).exists():
+                            running[pool.submit(work, "epub-part", (back_job, ident, starts_j))] = []
+                # the EPUB (pandoc on the parts their jobs did not make, two at once) beside the PDF
+                # jobs only for a small book; otherwise after them, in a fresh process
+                if epub_args is None and "epub" in formats and reading and all(p in done for p in reading) \
+                        and (meta is None or epub_parts_submitted) and all(running.values()):  # (none of the EPUB's)
+                    epub_args = _epub_args(edition, staging / f"{name}.epub", build_dir, root, formats, digest,
+                                           meta, chapters, chapter_data, back, back_ids,
+                                           [done[p] for p in reading[:1] + reading[len(chapters) + 1:]],
+                                           reading[0] if "pdf" in formats else None)
+                    if len(chapters) <= EPUB_BESIDE_MAX_CHAPTERS:
+                        epub = pool.submit(work, "epub", epub_args)
+            if not pending and not running and numbering is not None:
                 break
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            if numbering is None and not pending:
+                raise RuntimeError("the book's parts were laid out but not all of them were counted")
+            finished, _ = wait([*pending, *running], timeout=None if numbering else 0.2, return_when=FIRST_COMPLETED)
             for future in finished:
                 result = future.result()
+                if future in pending:
+                    i = pending.pop(future)
+                    if i is not None and i >= 0:
+                        plans[i] = result
+                        plan_paths[i].write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+                    continue
                 paths = running.pop(future)
+                if not paths:  # a part of the EPUB
+                    continue
                 if paths[0] == parts[variants[0]][0] and result["page_count"] != starts[0] - 1:
                     raise RuntimeError(f"the front matter was counted at {starts[0] - 1} pages and laid out at "
                                        f"{result['page_count']} with its contents' page numbers")
@@ -486,10 +502,13 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
             solo = ProcessPoolExecutor(max_workers=1)
             epub = solo.submit(work, "epub", epub_args)
         try:
-            if solo is not None:  # a large book: the merges (pikepdf holds the whole book) after the EPUB
+            # a large book: the merges (pikepdf holds the whole book, 0.65 GB for 20 chapters) beside the
+            # EPUB only when the parts' jobs made every part of it (it is then headings and a zip, 0.2 GB);
+            # otherwise after it, once its process has ended (pandoc on a long part takes 0.3 GB)
+            if solo is not None and len(epub_args[-1]) < len(chapters) + len(back_ids):
                 progress("writing the EPUB")
                 epub.result()
-                solo.shutdown()  # and after its process has ended: it held 0.2 GB through the merges
+                solo.shutdown()
             for variant, fmt, suffix in (("reading", "pdf", ""), ("printer", "print", "-print")):
                 if fmt in formats:
                     progress(f"merging the {variant} PDF")
@@ -508,6 +527,49 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
                 solo.shutdown()
     order = [f"{name}.pdf", f"{name}-print.pdf", f"{name}.epub"]
     return sorted(outputs, key=lambda p: order.index(p.name))
+
+
+def _numbering(plans: dict[int, dict], front_count: int, back_counts: list[int], back_ids: list[str]):
+    """The book's page numbers from the parts' counts (every part has an even count, so every
+    chapter opens on a recto): each chapter's and back-matter section's first page, the contents'
+    targets (where each chapter, section and part of the back matter opens), the index's page
+    numbers, and each chapter's page data in book pages."""
+    starts, back_starts = [], []
+    page = front_count + 1
+    for i in range(len(plans)):
+        starts.append(page)
+        page += plans[i]["data"]["page_count"]
+    for count in [*back_counts, 0]:  # (the index, last, is counted by nobody after it)
+        back_starts.append(page)
+        page += count
+    targets: dict[str, int] = dict(zip(back_ids, back_starts, strict=True))
+    person_pages: dict[str, list[int]] = {}
+    chapter_data = []
+    for i in range(len(plans)):
+        data = _shifted(plans[i]["data"], starts[i])
+        chapter_data.append(data)
+        targets.update(data["section_pages"])
+        for person, pages in data["person_pages"].items():
+            person_pages.setdefault(person, []).extend(pages)
+    index_pages = {k: tuple(sorted(set(v))) for k, v in person_pages.items()}
+    return starts, back_starts, targets, index_pages, chapter_data
+
+
+def _epub_args(edition: Edition, target: Path, build_dir: Path, root: Path, formats, digest: str, meta,
+               chapters: list[Edition], chapter_data: list[dict], back: Edition, back_ids: list[str],
+               written: list[dict], front_pdf: Path | None) -> tuple:
+    """What :func:`run_epub` is given: the page-list from the reading PDF's parts (the front's and the
+    back matter's page data in ``written``, the chapters' from their plans), the parts of the EPUB
+    the parts' jobs made, and the front matter's PDF for the cover."""
+    page_starts, made = (), {}
+    if "pdf" in formats:
+        page_starts = tuple(tuple(s) for d in [written[0], *chapter_data, *written[1:]] for s in d["page_starts"])
+    if meta is not None:
+        candidates = [(c, c.chapters[0].id, d["page_starts"]) for c, d in zip(chapters, chapter_data, strict=True)]
+        candidates += [(back, ident, d["page_starts"]) for ident, d in zip(back_ids, written[1:], strict=True)]
+        made = {ident: path for part, ident, starts in candidates
+                if (path := epub_part_file(build_dir, digest, part, meta, ident, starts)).exists()}
+    return edition, target, build_dir, root / "styles", page_starts, front_pdf, made
 
 
 def _shifted(data: dict, first_page: int) -> dict:

@@ -122,7 +122,7 @@ def test_the_book_epub_is_valid_and_its_links_between_files_resolve(small_book, 
     target = small_book / "dist" / "book-2.epub"
     files = _zip(target)
     # the build made the chapters' parts beside their layouts; the EPUB is the one made all at the end
-    assert list((small_book / "build" / "cache" / "book").glob("epub-chapter-*.epub"))
+    assert list((small_book / "build" / "cache" / "book").glob("epub-part-*.epub"))
     write_epub(edition, tmp_path / "at-the-end.epub", small_book / "build", font_files(), small_book / "styles",
                page_starts, cover=small_book / "build" / "cover.png")
     assert _zip(tmp_path / "at-the-end.epub") == files

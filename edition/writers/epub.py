@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -231,11 +231,17 @@ def _note_body(ctx: _Ctx, note: Note) -> list[J]:
     return [back, {"t": "Space"}] + writer.inlines(note.annotation.body)
 
 
-def document_parts(edition: Edition, page_starts=(), heads_only: frozenset[int] = frozenset()) -> Iterator[list[J]]:
+def document_parts(edition: Edition, page_starts=(), heads_only: frozenset[str] = frozenset(),
+                   only: str | None = None) -> Iterator[list[J]]:
     """The book's blocks, one list per file of the EPUB: each chapter, then each part of the back
     matter, each opening with its level-1 heading (where pandoc's ``--split-level=1`` cuts).
     A part is made when it is asked for, so only one part's blocks need be held at a time.
-    Of the chapters numbered in ``heads_only`` (whose parts are made already) only the headings."""
+    Of the parts whose level-1 heading's id is in ``heads_only`` (made already), or is not ``only``
+    when that is given, only the headings."""
+
+    def skipped(ident: str) -> bool:
+        return ident in heads_only or (only is not None and ident != only)
+
     ctx = _Ctx(edition, [])
     words = edition.custom_words
     in_paragraph, before = page_offsets(edition, page_starts)
@@ -245,7 +251,7 @@ def document_parts(edition: Edition, page_starts=(), heads_only: frozenset[int] 
             return [{"t": "RawBlock", "c": ["html", f'<div>{pagebreak_html(before[target])}</div>']}]
         return []
 
-    for number, chapter in enumerate(edition.chapters):
+    for chapter in edition.chapters:
         # markers follow a level-1 heading: pandoc starts a new file at each, so one placed before
         # it would end the previous file (or open an empty one)
         blocks: list[J] = [{"t": "Header", "c": [1, _attr(chapter.id, ["chapter"]),
@@ -256,7 +262,7 @@ def document_parts(edition: Edition, page_starts=(), heads_only: frozenset[int] 
             if section.head:
                 head = _InlineWriter(ctx, set()).inlines(section.head)
                 blocks.append({"t": "Header", "c": [2, _attr(section.id), head]})
-            if number in heads_only:
+            if skipped(chapter.id):
                 continue
             for p in section.paragraphs:
                 writer = _InlineWriter(ctx, set(paragraph_breaks(p, words)), in_paragraph.get(p.id))
@@ -269,17 +275,19 @@ def document_parts(edition: Edition, page_starts=(), heads_only: frozenset[int] 
                 blocks.append({"t": "RawBlock", "c": ["html", "</aside>"]})
             ctx.footnotes.clear()
         yield blocks
-    back = _back_matter(ctx)
-    for i, block in reversed(list(enumerate(back))):
-        # a page that opens a back-matter part or starts with an endnote or a bibliography entry
-        if block["t"] in ("Header", "Div"):
-            ident = block["c"][1][0] if block["t"] == "Header" else block["c"][0][0]
-            if ident in before:
-                at = i + 1 if block["t"] == "Header" else i
-                back[at:at] = page_marker(ident)
-    starts = [i for i, block in enumerate(back) if i == 0 or (block["t"] == "Header" and block["c"][0] == 1)]
-    for a, b in zip(starts, [*starts[1:], len(back)], strict=True):
-        yield back[a:b]
+    for header, body in _back_parts(ctx):
+        if skipped(header["c"][1][0]):
+            yield [header]
+            continue
+        blocks = [header, *body()]
+        for i, block in reversed(list(enumerate(blocks))):
+            # a page that opens a back-matter part or starts with an endnote or a bibliography entry
+            if block["t"] in ("Header", "Div"):
+                ident = block["c"][1][0] if block["t"] == "Header" else block["c"][0][0]
+                if ident in before:
+                    at = i + 1 if block["t"] == "Header" else i
+                    blocks[at:at] = page_marker(ident)
+        yield blocks
 
 
 def pandoc_document(meta: J, blocks: list[J]) -> J:
@@ -291,58 +299,71 @@ def build_document(edition: Edition, page_starts=()) -> J:
     return pandoc_document(book_meta(edition), [b for part in document_parts(edition, page_starts) for b in part])
 
 
-def _back_matter(ctx: _Ctx) -> list[J]:
+def _back_parts(ctx: _Ctx) -> list[tuple[J, Callable[[], list[J]]]]:
+    """The back matter's parts, each as its level-1 heading and a function making the rest."""
     edition = ctx.edition
-    out: list[J] = []
+    parts: list[tuple[J, Callable[[], list[J]]]] = []
     endnotes = [n for n in edition.notes if n.placement == "end"]
     if endnotes:
-        out.append({"t": "Header", "c": [1, _attr("notes", [], [("epub:type", "endnotes"), ("role", "doc-endnotes")]),
-                                         _str_runs("หมายเหตุท้ายบท")]})
-        for note in endnotes:
-            out.append({"t": "Div", "c": [_attr(f"note-{note.annotation.id}", ["endnote"],
-                                                [("epub:type", "endnote")]),
-                                          [{"t": "Para", "c": _note_body(ctx, note)}]]})
+        parts.append(({"t": "Header", "c": [1, _attr("notes", [], [("epub:type", "endnotes"), ("role", "doc-endnotes")]),
+                                            _str_runs("หมายเหตุท้ายบท")]},
+                      lambda: [{"t": "Div", "c": [_attr(f"note-{note.annotation.id}", ["endnote"],
+                                                        [("epub:type", "endnote")]),
+                                                  [{"t": "Para", "c": _note_body(ctx, note)}]]} for note in endnotes]))
     glosses = thai_sorted([n for n in edition.notes if n.placement == "glossary"], key=lambda n: n.annotation.term)
     if glosses:
-        out.append({"t": "Header", "c": [1, _attr("glossary", [], [("epub:type", "glossary"), ("role", "doc-glossary")]),
-                                         _str_runs("อภิธานศัพท์")]})
-        items = []
-        for note in glosses:
-            term = [{"t": "Span", "c": [_attr(f"note-{note.annotation.id}"), _str_runs(note.annotation.term)]}]
-            body = _InlineWriter(ctx, set(inline_breaks(note.annotation.body, ctx.edition.custom_words))).inlines(
-                note.annotation.body)
-            items.append([term, [[{"t": "Plain", "c": body}]]])
-        out.append({"t": "DefinitionList", "c": items})
+        def glossary() -> list[J]:
+            items = []
+            for note in glosses:
+                term = [{"t": "Span", "c": [_attr(f"note-{note.annotation.id}"), _str_runs(note.annotation.term)]}]
+                body = _InlineWriter(ctx, set(inline_breaks(note.annotation.body, ctx.edition.custom_words))).inlines(
+                    note.annotation.body)
+                items.append([term, [[{"t": "Plain", "c": body}]]])
+            return [{"t": "DefinitionList", "c": items}]
+
+        parts.append(({"t": "Header", "c": [1, _attr("glossary", [], [("epub:type", "glossary"), ("role", "doc-glossary")]),
+                                            _str_runs("อภิธานศัพท์")]}, glossary))
     if edition.bibliography:
-        out.append({"t": "Header", "c": [1, _attr("bibliography", [], [("epub:type", "bibliography"), ("role", "doc-bibliography")]),
-                                         _str_runs("บรรณานุกรม")]})
-        for b in sorted(edition.bibliography, key=lambda b: b.author):
-            text = f"{b.author}. {b.title}. " + (f"{b.place}: " if b.place else "") + \
-                   (f"{b.publisher}, " if b.publisher else "") + f"{b.year}."
-            out.append({"t": "Div", "c": [_attr(f"bib-{b.key}", ["bibl"], [("lang", "en")]),
-                                          [{"t": "Para", "c": _str_runs(text)}]]})
-    out.append({"t": "Header", "c": [1, _attr("corrections", ["appendix"], [("epub:type", "appendix"), ("role", "doc-appendix")]),
-                                     _str_runs("ภาคผนวก: การแก้ไขต้นฉบับ")]})
-    rows = []
-    for c in edition.corrections:
-        rows.append([_str_runs(c.id), [{"t": "Link", "c": [_attr(), _str_runs(c.paragraph), [f"#{c.paragraph}", ""]]}],
-                     [{"t": "Span", "c": [_attr(classes=["sic"]), [{"t": "Str", "c": shown(c.original)}]]}],
-                     [{"t": "Str", "c": shown(c.reading)}],
-                     _str_runs(c.cert)])
-    out.append(_table(["รหัส", "ย่อหน้า", "ต้นฉบับ OCR", "แก้เป็น", "ความมั่นใจ"], rows))
-    out.append({"t": "Header", "c": [1, _attr("index", [], [("epub:type", "index"), ("role", "doc-index")]), _str_runs("ดัชนีบุคคล")]})
-    items = []
-    for entry in edition.person_index:
-        links: list[J] = []
-        for i, pid in enumerate(entry.paragraphs):
-            if i:
-                links.extend([{"t": "Str", "c": ","}, {"t": "Space"}])
-            links.append({"t": "Link", "c": [_attr(), _str_runs(pid), [f"#{pid}", ""]]})
-        name = _str_runs(entry.heading) + ([{"t": "Space"}, {"t": "Span", "c": [
-            _attr(kv=[("lang", "en")]), _str_runs(f"({entry.entity.latin})")]}] if entry.entity.latin else [])
-        items.append([{"t": "Plain", "c": name + [{"t": "Space"}] + links}])
-    out.append({"t": "BulletList", "c": items})
-    return out
+        def bibliography() -> list[J]:
+            out = []
+            for b in sorted(edition.bibliography, key=lambda b: b.author):
+                text = f"{b.author}. {b.title}. " + (f"{b.place}: " if b.place else "") + \
+                       (f"{b.publisher}, " if b.publisher else "") + f"{b.year}."
+                out.append({"t": "Div", "c": [_attr(f"bib-{b.key}", ["bibl"], [("lang", "en")]),
+                                              [{"t": "Para", "c": _str_runs(text)}]]})
+            return out
+
+        parts.append(({"t": "Header", "c": [1, _attr("bibliography", [], [("epub:type", "bibliography"), ("role", "doc-bibliography")]),
+                                            _str_runs("บรรณานุกรม")]}, bibliography))
+
+    def corrections() -> list[J]:
+        rows = []
+        for c in edition.corrections:
+            rows.append([_str_runs(c.id), [{"t": "Link", "c": [_attr(), _str_runs(c.paragraph), [f"#{c.paragraph}", ""]]}],
+                         [{"t": "Span", "c": [_attr(classes=["sic"]), [{"t": "Str", "c": shown(c.original)}]]}],
+                         [{"t": "Str", "c": shown(c.reading)}],
+                         _str_runs(c.cert)])
+        return [_table(["รหัส", "ย่อหน้า", "ต้นฉบับ OCR", "แก้เป็น", "ความมั่นใจ"], rows)]
+
+    parts.append(({"t": "Header", "c": [1, _attr("corrections", ["appendix"], [("epub:type", "appendix"), ("role", "doc-appendix")]),
+                                        _str_runs("ภาคผนวก: การแก้ไขต้นฉบับ")]}, corrections))
+
+    def index() -> list[J]:
+        items = []
+        for entry in edition.person_index:
+            links: list[J] = []
+            for i, pid in enumerate(entry.paragraphs):
+                if i:
+                    links.extend([{"t": "Str", "c": ","}, {"t": "Space"}])
+                links.append({"t": "Link", "c": [_attr(), _str_runs(pid), [f"#{pid}", ""]]})
+            name = _str_runs(entry.heading) + ([{"t": "Space"}, {"t": "Span", "c": [
+                _attr(kv=[("lang", "en")]), _str_runs(f"({entry.entity.latin})")]}] if entry.entity.latin else [])
+            items.append([{"t": "Plain", "c": name + [{"t": "Space"}] + links}])
+        return [{"t": "BulletList", "c": items}]
+
+    parts.append(({"t": "Header", "c": [1, _attr("index", [], [("epub:type", "index"), ("role", "doc-index")]),
+                                        _str_runs("ดัชนีบุคคล")]}, index))
+    return parts
 
 
 def _cell(content: list[J]) -> list:
@@ -385,7 +406,7 @@ A11Y_SUMMARY = ("This edition is text only: the chapter, its notes, glossary, bi
 
 
 def write_epub(edition: Edition, target: Path, build_dir: Path, fonts: list[Path], styles: Path,
-               page_starts=(), cover: Path | None = None, made: dict[int, Path] | None = None) -> None:
+               page_starts=(), cover: Path | None = None, made: dict[str, Path] | None = None) -> None:
     """Write the EPUB; with ``page_starts`` from the reading PDF it gets a page-list of the printed
     pages (and ``pageBreakSource`` names that PDF), with ``cover`` a cover image.
 
@@ -393,7 +414,7 @@ def write_epub(edition: Edition, target: Path, build_dir: Path, fonts: list[Path
     on the book's headings alone, which gives the package (file names, contents, title page); the
     parts' documents are put into that package by ``epub_package.assemble``. So neither pandoc nor
     this process ever holds the whole book: memory does not grow with the number of chapters.
-    ``made``: the parts of chapters made already (:func:`chapter_part`), by chapter number."""
+    ``made``: the parts made already (:func:`book_part`), by their heading's id."""
     import tempfile
 
     from .epub_package import Accessibility, finish
@@ -411,10 +432,10 @@ def write_epub(edition: Edition, target: Path, build_dir: Path, fonts: list[Path
     tmp.replace(target)
 
 
-def pandoc_epub(edition: Edition, page_starts, work: Path, target: Path, made: dict[int, Path] | None = None) -> None:
+def pandoc_epub(edition: Edition, page_starts, work: Path, target: Path, made: dict[str, Path] | None = None) -> None:
     """pandoc's EPUB of the book, as one pandoc call on ``build_document`` would write it, from one
     call per part (at most two at a time) and one on the headings, in the folder ``work``.
-    ``made``: chapter number -> pandoc's EPUB of that chapter made already (:func:`chapter_part`)."""
+    ``made``: pandoc's EPUBs of parts made already (:func:`book_part`), by their heading's id."""
     from concurrent.futures import Future, ThreadPoolExecutor
 
     from ..book import worker_count
@@ -428,8 +449,8 @@ def pandoc_epub(edition: Edition, page_starts, work: Path, target: Path, made: d
         parts: list[Future | Path] = []
         for i, blocks in enumerate(document_parts(edition, page_starts, frozenset(made))):
             headings.extend(b for b in blocks if b["t"] == "Header")
-            if i in made:
-                parts.append(made[i])
+            if blocks[0]["c"][1][0] in made:
+                parts.append(made[blocks[0]["c"][1][0]])
                 continue
             # written out here, so only the part being made is held in memory, not those queued
             parts.append(pool.submit(_pandoc, _write_json(pandoc_document(meta, blocks), work / f"part-{i:03d}"),
@@ -438,14 +459,15 @@ def pandoc_epub(edition: Edition, page_starts, work: Path, target: Path, made: d
         assemble(skeleton, [p if isinstance(p, Path) else p.result() for p in parts], target)
 
 
-def chapter_part(chapter: Edition, meta: J, page_starts, target: Path) -> None:
-    """pandoc's EPUB of ``chapter`` (an edition of one chapter, as a book's chapter job has it), the
-    part :func:`pandoc_epub` would make of it in the whole book whose metadata is ``meta``
-    (:func:`book_meta` of the book), written atomically to ``target``."""
+def book_part(edition: Edition, meta: J, page_starts, ident: str, target: Path) -> None:
+    """pandoc's EPUB of the part of ``edition`` that opens with the level-1 heading ``ident`` (a
+    chapter or a part of the back matter), as :func:`pandoc_epub` makes it for the whole book whose
+    metadata is ``meta`` (:func:`book_meta`): made by the book's job of that part, beside its
+    layout, from the edition and page starts that job has. Written atomically to ``target``."""
     work = target.with_name(f"{target.stem}.{os.getpid()}")
     work.mkdir(exist_ok=True)
     try:
-        blocks = next(iter(document_parts(chapter, page_starts)))
+        blocks = next(b for b in document_parts(edition, page_starts, only=ident) if b[0]["c"][1][0] == ident)
         _pandoc(_write_json(pandoc_document(meta, blocks), work / "part"), _pandoc_env()).replace(target)
     finally:
         for leftover in work.iterdir():

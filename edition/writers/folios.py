@@ -107,3 +107,11 @@ def move(document, shift: int) -> None:
         for margin in margins:
             layout_box_backgrounds(box, margin, context.get_image_from_uri)
         box.children = (*kept, *margins)
+
+
+def fix(document) -> None:
+    """Let go of the layout context the pages of ``document`` kept to be moved (the cascade and the
+    page states: 0.1 GB for a long part), once its page numbers are final."""
+    for page in document.pages:
+        if hasattr(page, "movable"):
+            del page.movable

@@ -89,12 +89,14 @@ class PageData:
                            "section_pages": self.section_pages}, ensure_ascii=False, indent=1)
 
 
-def _render(html: str, root: Path, base: Path, report_refused: bool = True):
+def _render(html: str, root: Path, base: Path, report_refused: bool = True, movable: bool = False):
+    """``html`` laid out; ``movable``: its page numbers can be set after layout (:mod:`folios`)."""
     import weasyprint
 
     thai_print.install()
     fetcher = project_fetcher(root)
-    document = folios.render(weasyprint.HTML(string=html, base_url=str(base), url_fetcher=fetcher))
+    source = weasyprint.HTML(string=html, base_url=str(base), url_fetcher=fetcher)
+    document = folios.render(source) if movable else source.render()
     if fetcher.refused and report_refused:
         raise EditionError([Problem("styles/", None, f"the stylesheet or template asks for {url}; nothing outside "
                                     "the project is fetched", "put the resource inside the project")
