@@ -641,15 +641,15 @@ def merge_pdfs(parts: list[Path], target: Path) -> None:
                 for annot in page.obj.get("/Annots", []):
                     if "/StructParent" in annot:
                         annot.StructParent = int(annot.StructParent) + shift
-            for k in range(0, len(src_nums), 2):
+            values = _copy_all(src, out, [src_nums[k + 1] for k in range(0, len(src_nums), 2)])
+            for k, value in zip(range(0, len(src_nums), 2), values, strict=True):
                 nums.append(int(src_nums[k]) + shift)
-                nums.append(_copy(out, src_nums[k + 1]))
+                nums.append(value)
             next_key = _next_struct_key(src_struct, src_nums) + shift
             children = _document_element(src_struct)
             kids = children.get("/K")
             kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
-            for kid in kids:
-                copied = _copy(out, kid)
+            for copied in _copy_all(src, out, kids):
                 if isinstance(copied, pikepdf.Dictionary):
                     copied.P = document_element
                 document_element.K.append(copied)
@@ -676,17 +676,14 @@ def merge_pdfs(parts: list[Path], target: Path) -> None:
     tmp.replace(target)
 
 
-def _copy(out, obj):
-    """Copy an object of another PDF into ``out`` (direct containers element by element)."""
+def _copy_all(src, out, objects: list) -> list:
+    """Copy objects of the PDF ``src`` into ``out`` in one call of qpdf: held in an indirect array
+    of ``src``, copied with everything they reach (object by object in Python, a 20-chapter book's
+    structure trees took 1.3 s)."""
     import pikepdf
 
-    if isinstance(obj, pikepdf.Object) and obj.is_indirect:
-        return out.copy_foreign(obj)
-    if isinstance(obj, pikepdf.Array):
-        return pikepdf.Array([_copy(out, x) for x in obj])
-    if isinstance(obj, pikepdf.Dictionary):
-        return pikepdf.Dictionary({k: _copy(out, v) for k, v in obj.items()})
-    return obj
+    holder = src.make_indirect(pikepdf.Array(objects))
+    return list(out.copy_foreign(holder))
 
 
 def _document_element(struct):

@@ -175,3 +175,20 @@ def test_a_part_laid_out_from_page_1_is_given_its_real_page_numbers_after_layout
     assert margins(moved)[0] == ["1", "recto 1"]
     with pytest.raises(ValueError, match="change sides"):
         folios.move(moved, 3)  # a part always starts on a recto
+
+
+def test_pydyf_page_references_are_kept_per_page_count_and_stay_right():
+    import pydyf
+
+    from edition.writers import pydyf_pages
+
+    assert pydyf_pages.seam_problems() == []
+    pydyf_pages.install()
+    pdf = pydyf.PDF()
+    for _ in range(3):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    first = pdf.page_references
+    assert first is pdf.page_references  # made once for this page count
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    assert pdf.page_references == tuple(f"{n} 0 R".encode() for n in pdf.pages["Kids"][::3])
+    assert len(pdf.page_references) == 4

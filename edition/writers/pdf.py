@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlparse
 from ..config import PrintConfig
 from ..errors import EditionError, Problem
 from ..model import Edition
-from . import folios, thai_print
+from . import folios, pydyf_pages, thai_print
 from .print_html import PrintContext, render_print_html
 
 VARIANT_OPTIONS = {
@@ -94,6 +94,7 @@ def _render(html: str, root: Path, base: Path, report_refused: bool = True, mova
     import weasyprint
 
     thai_print.install()
+    pydyf_pages.install()
     fetcher = project_fetcher(root)
     source = weasyprint.HTML(string=html, base_url=str(base), url_fetcher=fetcher)
     document = folios.render(source) if movable else source.render()
