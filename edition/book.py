@@ -393,10 +393,10 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
         for i, plan in plans.items():
             if not count_files[i].exists():
                 _write_count(count_files[i], plan["data"]["page_count"])
-        todo = [replace(base, kind="chapter", edition=chapter, count_file=count_files[i],
-                        before=(front_count, *count_files[:i]), variants=tuple(variants))
-                for i, chapter in enumerate(chapters) if i not in plans]
-        pending.update({pool.submit(work, "plan", job): chapters.index(job.edition) for job in todo})
+        todo = {i: replace(base, kind="chapter", edition=chapter, count_file=count_files[i],
+                           before=(front_count, *count_files[:i]), variants=tuple(variants))
+                for i, chapter in enumerate(chapters) if i not in plans}
+        pending.update({pool.submit(work, "plan", job): i for i, job in todo.items()})
         if pieces is not None:
             pieces_path.write_text(json.dumps(pieces.result()), encoding="utf-8")
         sizes = json.loads(pieces_path.read_text(encoding="utf-8"))["sizes"]

@@ -204,11 +204,13 @@ def _is_thai(ch: str) -> bool:
     return "\u0e00" <= ch <= "\u0e7f"
 
 
-def normalise_with_map(text: str) -> tuple[str, list[int]]:
+@lru_cache(maxsize=1024)
+def normalise_with_map(text: str) -> tuple[str, tuple[int, ...]]:
     """:func:`normalise` plus, for each output character, its offset in ``text``.
 
     The map lets a quote found in normalised text be placed back in the manuscript's text. NFC is
     applied first and assumed not to change lengths (the lint reports text that is not NFC).
+    Kept for the paragraphs last asked for: every annotation anchored in a paragraph asks again.
     """
     text = unicodedata.normalize("NFC", text)
     out: list[str] = []
@@ -237,7 +239,7 @@ def normalise_with_map(text: str) -> tuple[str, list[int]]:
             where.append(i)
             i += 1
     where.append(n)  # the end maps to the end
-    return "".join(out), where
+    return "".join(out), tuple(where)
 
 
 def thai_sorted(items, key=lambda x: x):

@@ -17,8 +17,9 @@ class LineDict(dict):
     key_lines: dict[str, int]
 
 
-class _Loader(yaml.SafeLoader):
-    pass
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """PyYAML's safe loader, on libyaml when PyYAML was built with it (five times faster: a
+    20-chapter book's annotations took 1.2 s to read in pure Python)."""
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
