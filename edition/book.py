@@ -14,8 +14,10 @@ Jobs, in two passes (see docs/decisions.md, "Book"):
    chapter), and any part whose first page was not known in time in pass 1. Every part is padded
    to an even page count, so each chapter opens on a recto. Part PDFs are cached by content hash.
 
-The EPUB runs as one more job once the reading parts are written (its page-list needs them), and
-the parts are merged with pikepdf: outline, structure tree, named destinations, output intents and
+The EPUB is made part by part: each chapter's job makes the chapter's part once its PDFs are
+written, the back matter's parts are made by jobs of their own once pass 1 is over, and the EPUB
+job puts them into the package pandoc makes of the headings (its page-list needs the reading
+parts' page data), beside the merges when every part was made. The parts are merged with pikepdf: outline, structure tree, named destinations, output intents and
 XMP of the front part are kept. The print writer's HTML is cut into parts at its ``<article>``
 elements, so the template and the stylesheet stay the single-document ones.
 """
@@ -28,6 +30,7 @@ import os
 import re
 import warnings
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -102,6 +105,7 @@ class Job:
     variants: tuple[str, ...] = ()  # the variants to write once the counts before it are known
     digest: str = ""  # the code digest, part of every part's file name
     epub_meta: dict | None = None  # the book's EPUB metadata: the job also makes its part of the EPUB
+    pages: int | None = None  # the page count the part was counted at (the front matter's is checked)
 
 
 def epub_part_file(build_dir: Path, digest: str, edition: Edition, meta: dict, ident: str, page_starts) -> Path:
@@ -117,10 +121,15 @@ def part_file(build_dir: Path, digest: str, config: PrintConfig, kind: str, vari
     return build_dir / "cache" / "book" / f"{kind}-{variant}-{_key(digest, kind, variant, config, *content)}.pdf"
 
 
-def _write_count(path: Path, count: int) -> None:
+def _write_json_file(path: Path, value) -> None:
+    """``value`` as JSON in ``path``, written whole or not at all (other processes read it)."""
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(count), encoding="utf-8")
+    tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
     tmp.replace(path)
+
+
+def _write_count(path: Path, count: int) -> None:
+    _write_json_file(path, count)
 
 
 def _counts(paths: tuple[Path, ...]) -> list[int | None]:
@@ -138,7 +147,7 @@ def _full_html(job: Job, relaxed: frozenset[str]) -> str:
     ctx = PrintContext(job.edition, job.config, job.fonts_dir.resolve().as_uri(), job.index_pages, relaxed)
     shared = None
     if job.kind == "back":
-        shared = job.build_dir / "cache" / "book" / f"html-{_key(code_digest(job.root), ctx)}.html"
+        shared = job.build_dir / "cache" / "book" / f"html-{_key(job.digest or code_digest(job.root), ctx)}.html"
         if shared.exists():
             return shared.read_text(encoding="utf-8")
     html = render_print_html(ctx, job.root / "styles")
@@ -251,6 +260,9 @@ def run_write(job: Job) -> dict:
 
     document, justification, html = _layout(job, _html(job, job.relaxed))
     data, _ = _page_data(document)
+    if job.pages is not None and data.page_count != job.pages:
+        raise RuntimeError(f"the {job.kind} matter was counted at {job.pages} pages and laid out at "
+                           f"{data.page_count} with its page numbers; nothing was written")
     if job.count_file is not None:
         _write_count(job.count_file, data.page_count)
     ident = _part_id(job, html) if job.kind != "front" else ""
@@ -376,7 +388,7 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
         return None
 
     outputs: list[Path] = []
-    with ProcessPoolExecutor(max_workers=worker_count()) as pool:
+    with ProcessPoolExecutor(max_workers=worker_count()) as pool, _cancelled_on_error(pool):
         # pass 1: page counts, from the cache or a layout of each part, pages counted from 1; a part
         # is also written in this pass when the counts before it come in time (run_plan)
         front_count = cache / f"front-{_key(digest, config, front)}.count"
@@ -398,7 +410,7 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
                 for i, chapter in enumerate(chapters) if i not in plans}
         pending.update({pool.submit(work, "plan", job): i for i, job in todo.items()})
         if pieces is not None:
-            pieces_path.write_text(json.dumps(pieces.result()), encoding="utf-8")
+            _write_json_file(pieces_path, pieces.result())
         sizes = json.loads(pieces_path.read_text(encoding="utf-8"))["sizes"]
         back_count_files = [cache / f"back-{_key(digest, config, back, j)}.count" for j in range(len(sizes))]
         # the back matter's sections after the chapters, longest first: the others are counted while
@@ -412,8 +424,8 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
                      f"{sum(i is not None and i < 0 for i in pending.values())} back-matter sections")
         back_ids = json.loads(pieces_path.read_text(encoding="utf-8"))["ids"]
 
-        # pass 2, from the moment every part is counted (while the last sections of the back matter
-        # may still be written by their pass-1 jobs): every part not cached and not being written by
+        # pass 2, from the moment every chapter's job is done and every section counted (while the
+        # last sections of the back matter may still be written by their pass-1 jobs): every part not cached and not being written by
         # its pass-1 job, each laid out once and written in every variant
         parts: dict[str, list[Path]] = {v: [] for v in variants}
         jobs: list[tuple[Job, int | None]] = []  # the part's job, and its pass-1 job's key in ``pending``
@@ -436,7 +448,8 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
                     for variant, path in job.outputs.items():
                         parts[variant].append(path)
 
-                add(replace(base, kind="front", edition=front, targets=targets), None, "front", front, targets)
+                add(replace(base, kind="front", edition=front, targets=targets, pages=starts[0] - 1), None,
+                    "front", front, targets)
                 for i, chapter in enumerate(chapters):
                     add(replace(base, kind="chapter", edition=chapter, first_page=starts[i],
                                 relaxed=frozenset(plans[i]["relaxed"])), i, "chapter", chapter, starts[i])
@@ -458,7 +471,7 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
                         running[pool.submit(work, "write", job)] = paths
                 # the back matter's sections' parts of the EPUB, once pass 1 is over (pandoc on a long
                 # section beside the layout of another would pass 1 GB)
-                reading = parts.get("reading", [])
+                reading = parts[variants[0]]  # (the reading PDF's, unless only the printer's is made)
                 if meta is not None and not pending and not epub_parts_submitted \
                         and all(p in done for p in reading[len(chapters) + 1:]):
                     epub_parts_submitted = True
@@ -487,14 +500,11 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
                     i = pending.pop(future)
                     if i is not None and i >= 0:
                         plans[i] = result
-                        plan_paths[i].write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+                        _write_json_file(plan_paths[i], result)
                     continue
                 paths = running.pop(future)
                 if not paths:  # a part of the EPUB
                     continue
-                if paths[0] == parts[variants[0]][0] and result["page_count"] != starts[0] - 1:
-                    raise RuntimeError(f"the front matter was counted at {starts[0] - 1} pages and laid out at "
-                                       f"{result['page_count']} with its contents' page numbers")
                 done.update((path, result) for path in paths)
         solo = None
         if epub is None and epub_args is not None:
@@ -527,6 +537,17 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
                 solo.shutdown()
     order = [f"{name}.pdf", f"{name}-print.pdf", f"{name}.epub"]
     return sorted(outputs, key=lambda p: order.index(p.name))
+
+
+@contextmanager
+def _cancelled_on_error(pool: ProcessPoolExecutor):
+    """On an error, the jobs not started yet are dropped: the error is reported once the running
+    ones end, not after the whole queue has run."""
+    try:
+        yield
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
 
 
 def _numbering(plans: dict[int, dict], front_count: int, back_counts: list[int], back_ids: list[str]):

@@ -263,6 +263,7 @@ def document_parts(edition: Edition, page_starts=(), heads_only: frozenset[str] 
                 head = _InlineWriter(ctx, set()).inlines(section.head)
                 blocks.append({"t": "Header", "c": [2, _attr(section.id), head]})
             if skipped(chapter.id):
+                ctx.footnotes.clear()  # (a note called in a heading belongs to the part made elsewhere)
                 continue
             for p in section.paragraphs:
                 writer = _InlineWriter(ctx, set(paragraph_breaks(p, words)), in_paragraph.get(p.id))
