@@ -35,6 +35,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .config import PrintConfig
+from .files import write_whole
 from .model import Chapter, Edition
 from .writers.print_parts import PAD, back_pieces, contents_css, cut_html, page_number_css
 
@@ -122,14 +123,8 @@ def part_file(build_dir: Path, digest: str, config: PrintConfig, kind: str, vari
 
 
 def _write_json_file(path: Path, value) -> None:
-    """``value`` as JSON in ``path``, written whole or not at all (other processes read it)."""
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(path)
-
-
-def _write_count(path: Path, count: int) -> None:
-    _write_json_file(path, count)
+    """``value`` as JSON in ``path``, written whole (other processes read it)."""
+    write_whole(path, json.dumps(value, ensure_ascii=False))
 
 
 def _counts(paths: tuple[Path, ...]) -> list[int | None]:
@@ -152,9 +147,7 @@ def _full_html(job: Job, relaxed: frozenset[str]) -> str:
             return shared.read_text(encoding="utf-8")
     html = render_print_html(ctx, job.root / "styles")
     if shared is not None:
-        tmp = shared.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(html, encoding="utf-8")
-        tmp.replace(shared)
+        write_whole(shared, html)
     return html
 
 
@@ -179,6 +172,15 @@ def _layout(job: Job, html: str, movable: bool = False):
     return document, justification, html
 
 
+def _laid_out(job: Job, movable: bool = False):
+    """The part laid out once, with ``job.relaxed``, as a :class:`writers.pdf.Layout`."""
+    from .writers.pdf import Layout, LayoutPlan, _page_data
+
+    document, justification, html = _layout(job, _html(job, job.relaxed), movable)
+    data, _ = _page_data(document)
+    return Layout(document, data, LayoutPlan(job.relaxed, data.person_pages), justification, html)
+
+
 def _offset(data, first_page: int) -> dict:
     """PageData as JSON, its pages counted from ``first_page``."""
     return _shifted({"page_count": data.page_count, "person_pages": data.person_pages,
@@ -195,18 +197,16 @@ def run_plan(job: Job) -> dict:
     import time
 
     from .writers import folios
-    from .writers.pdf import Layout, LayoutPlan, _page_data, settle
+    from .writers.pdf import settle
 
     start = time.monotonic()
     movable = bool(job.variants)  # written here once the counts before it are known
     if job.kind == "back":
-        document, justification, html = _layout(job, _html(job, frozenset()), movable)
-        data, _ = _page_data(document)
-        layout = Layout(document, data, LayoutPlan(frozenset(), data.person_pages), justification, html)
+        layout = _laid_out(job, movable)
     else:
         layout = settle(lambda relaxed, _pages: _layout(job, _html(job, relaxed), movable), index=False)
     if job.count_file is not None:
-        _write_count(job.count_file, layout.data.page_count)
+        _write_json_file(job.count_file, layout.data.page_count)
     plan = {"relaxed": sorted(layout.plan.relaxed), "data": _offset(layout.data, 1)}
     if movable and folios.movable(layout.document):
         deadline = time.monotonic() + COUNT_WAIT * (time.monotonic() - start)
@@ -227,9 +227,12 @@ def run_plan(job: Job) -> dict:
 
 
 def _part_id(job: Job, html: str) -> str:
-    if job.kind == "back":
-        return re.search(r'<section class="back[^"]*" id="([^"]+)"', html).group(1)
-    return job.edition.chapters[0].id
+    return _back_section_id(html) if job.kind == "back" else job.edition.chapters[0].id
+
+
+def _back_section_id(html: str) -> str:
+    """The id of the (first) section of the back matter in ``html``."""
+    return re.search(r'<section class="back[^"]*" id="([^"]+)"', html).group(1)
 
 
 def _epub_part(job: Job, ident: str, page_starts) -> None:
@@ -250,24 +253,21 @@ def run_back_pieces(job: Job) -> dict:
     for the sections' jobs, :func:`_full_html`)."""
     html = _full_html(job, frozenset())
     pieces = back_pieces(html[html.rindex("</article>"):html.rindex("</body>")])
-    return {"sizes": [len(p) for p in pieces], "ids": [re.search(r'\bid="([^"]+)"', p).group(1) for p in pieces]}
+    return {"sizes": [len(p) for p in pieces], "ids": [_back_section_id(p) for p in pieces]}
 
 
 def run_write(job: Job) -> dict:
     """Write one part, every variant in ``job.outputs`` from its one layout; returns its page data
     (book page numbers)."""
-    from .writers.pdf import Layout, LayoutPlan, _page_data
-
-    document, justification, html = _layout(job, _html(job, job.relaxed))
-    data, _ = _page_data(document)
-    if job.pages is not None and data.page_count != job.pages:
+    layout = _laid_out(job)
+    if job.pages is not None and layout.data.page_count != job.pages:
         raise RuntimeError(f"the {job.kind} matter was counted at {job.pages} pages and laid out at "
-                           f"{data.page_count} with its page numbers; nothing was written")
+                           f"{layout.data.page_count} with its page numbers; nothing was written")
     if job.count_file is not None:
-        _write_count(job.count_file, data.page_count)
-    ident = _part_id(job, html) if job.kind != "front" else ""
-    written = _write(job, Layout(document, data, LayoutPlan(job.relaxed, data.person_pages), justification, html))
-    del document, justification, html
+        _write_json_file(job.count_file, layout.data.page_count)
+    ident = _part_id(job, layout.html) if job.kind != "front" else ""
+    written = _write(job, layout)
+    del layout
     _epub_part(job, ident, written["page_starts"])
     return written
 
@@ -282,7 +282,7 @@ def _write(job: Job, layout) -> dict:
     block = re.search(r'<div class="book-borrowed-anchors"[^>]*>(.*?)</div></div>', layout.html)
     result["borrowed"] = re.findall(r'<div id="([^"]+)">', block.group(1)) if block else []
     for variant, path in job.outputs.items():
-        path.with_suffix(".json").write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+        _write_json_file(path.with_suffix(".json"), result)
         tmps[variant].replace(path)  # last: a part counts as cached once its PDF exists
     return result
 
@@ -404,14 +404,15 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
         count_files = [p.with_suffix(".count") for p in plan_paths]  # by content, like the plans
         for i, plan in plans.items():
             if not count_files[i].exists():
-                _write_count(count_files[i], plan["data"]["page_count"])
+                _write_json_file(count_files[i], plan["data"]["page_count"])
         todo = {i: replace(base, kind="chapter", edition=chapter, count_file=count_files[i],
                            before=(front_count, *count_files[:i]), variants=tuple(variants))
                 for i, chapter in enumerate(chapters) if i not in plans}
         pending.update({pool.submit(work, "plan", job): i for i, job in todo.items()})
         if pieces is not None:
             _write_json_file(pieces_path, pieces.result())
-        sizes = json.loads(pieces_path.read_text(encoding="utf-8"))["sizes"]
+        back_pieces_found = json.loads(pieces_path.read_text(encoding="utf-8"))
+        sizes, back_ids = back_pieces_found["sizes"], back_pieces_found["ids"]
         back_count_files = [cache / f"back-{_key(digest, config, back, j)}.count" for j in range(len(sizes))]
         # the back matter's sections after the chapters, longest first: the others are counted while
         # it is laid out. The last, the index, carries every chapter's page numbers: pass 2 lays it out.
@@ -422,7 +423,6 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
         if pending:
             progress(f"laying out {len(todo)} chapters and "
                      f"{sum(i is not None and i < 0 for i in pending.values())} back-matter sections")
-        back_ids = json.loads(pieces_path.read_text(encoding="utf-8"))["ids"]
 
         # pass 2, from the moment every chapter's job is done and every section counted (while the
         # last sections of the back matter may still be written by their pass-1 jobs): every part not cached and not being written by
@@ -436,10 +436,10 @@ def build_book(edition: Edition, config: PrintConfig, root: Path, fonts_dir: Pat
         epub = epub_args = None
         epub_parts_submitted = False
         while True:
+            back_counts = _counts(tuple(back_count_files[:-1])) if numbering is None else []
             if numbering is None and len(plans) == len(chapters) and front_count.exists() \
-                    and None not in _counts(tuple(back_count_files[:-1])):
-                numbering = _numbering(plans, json.loads(front_count.read_text()),
-                                       _counts(tuple(back_count_files[:-1])), back_ids)
+                    and None not in back_counts:
+                numbering = _numbering(plans, json.loads(front_count.read_text()), back_counts, back_ids)
                 starts, back_starts, targets, index_pages, chapter_data = numbering
 
                 def add(job: Job, owner: int | None, kind: str, *content) -> None:

@@ -8,7 +8,6 @@ fixed timestamps and ``mimetype`` first and stored, so identical inputs give ide
 from __future__ import annotations
 
 import io
-import os
 import re
 import zipfile
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..files import write_whole
 from ..xmlsafe import safe_parser
 
 OPF_NS = "http://www.idpf.org/2007/opf"
@@ -80,9 +80,7 @@ def _subset(font: bytes, text: str, cache: Path | None = None) -> bytes:
     data = _subset_font(font, text)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        write_whole(path, data)
     return data
 
 

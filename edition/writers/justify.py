@@ -23,10 +23,11 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import os
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ..files import write_whole
 
 BREAK_MARK = "\ue002"  # private use: a break opportunity, removed before the HTML leaves this module
 
@@ -397,9 +398,7 @@ def impose_breaks(html: str, cache_dir: Path, render: Callable[[str], object]) -
             chosen[block.id] = {"breaks": breaks, "em": m.em, "loose": loose}
             target = cache_dir / "blocks" / f"{keys[block.id]}.json"
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(f".{os.getpid()}.tmp")  # the parts of a book are justified in parallel
-            tmp.write_text(json.dumps(chosen[block.id]), encoding="utf-8")
-            tmp.replace(target)
+            write_whole(target, json.dumps(chosen[block.id]))  # the parts of a book are justified in parallel
     plans = {b.id: BlockPlan(tuple(c["breaks"]), tuple(stretch_points(b.text, b.breaks, c["em"], b.edges)),
                              c["em"], c["loose"])
              for b in blocks if (c := chosen.get(b.id)) is not None}

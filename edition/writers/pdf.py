@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlparse
 
 from ..config import PrintConfig
 from ..errors import EditionError, Problem
+from ..files import write_whole
 from ..model import Edition
 from . import folios, pydyf_pages, thai_print
 from .print_html import PrintContext, render_print_html
@@ -301,10 +302,8 @@ def lay_out_edition(edition: Edition, config: PrintConfig, root: Path, fonts_dir
     layout = spliced if spliced is not None else settle(lay_out, start)  # or with the book, as its own plan
     if layout.plan != start:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"relaxed": sorted(layout.plan.relaxed), "person_pages": layout.plan.person_pages}),
-                       encoding="utf-8")
-        tmp.replace(cache)
+        write_whole(cache, json.dumps({"relaxed": sorted(layout.plan.relaxed),
+                                       "person_pages": layout.plan.person_pages}))
     (build_dir / "print.html").write_text(layout.html, encoding="utf-8")  # the HTML the PDFs were laid out from
     return layout
 
