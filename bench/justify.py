@@ -42,12 +42,11 @@ def scratch(tmp: Path, name: str) -> Path:
 
 def copy_text_problems(pdf: Path, trim: str, edition) -> tuple[int, int]:
     from edition.inlines import name_spans, reading_text
+    from edition.measure import align, areas, margins
     from edition.resolve import paragraphs_of
     from edition.thai import break_opportunities
-    from tests.pdftext import align, areas
-    from tests.test_print import _margins
 
-    main, _ = areas(pdf, *_margins(trim))
+    main, _ = areas(pdf, *margins(trim))
     false_spaces = bad_breaks = 0
     for p in paragraphs_of(edition):
         text = reading_text(p.inlines)
@@ -59,8 +58,8 @@ def copy_text_problems(pdf: Path, trim: str, edition) -> tuple[int, int]:
 
 
 def main() -> None:
-    from edition.pipeline import load
-    from tests.test_justify import _gaps, _pct, _short_lines, chapter_pages
+    from edition.measure import chapter_pages, gaps, pct, short_lines
+    from edition.resolve import load
 
     _, _, resolution = load(ROOT)
     edition = resolution.edition
@@ -75,13 +74,13 @@ def main() -> None:
             loose = re.search(r"(\d+) set loose", out)
             pdf = root / "dist" / "chapter-03.pdf"
             pages = chapter_pages(root, edition)
-            spaces, words, inside = _gaps(pdf, edition.custom_words, pages)
-            short = _short_lines(pdf, trim, pages)
+            spaces, words, inside = gaps(pdf, edition.custom_words, pages)
+            short = short_lines(pdf, trim, pages)
             false_spaces, bad_breaks = copy_text_problems(pdf, trim, edition)
             rows.append((trim, f"{justified_time:.1f} s / {ragged_time:.1f} s ({justified_time / ragged_time:.2f}x)",
                          f"{max(0, short - paragraphs)}",
-                         f"{_pct(spaces, .95):.2f} / {_pct(spaces, .99):.2f}",
-                         f"{_pct(words, .95):.3f} / {_pct(words, .99):.3f}", f"{_pct(inside, .95):.3f}",
+                         f"{pct(spaces, .95):.2f} / {pct(spaces, .99):.2f}",
+                         f"{pct(words, .95):.3f} / {pct(words, .99):.3f}", f"{pct(inside, .95):.3f}",
                          str(false_spaces), str(bad_breaks), loose.group(1) if loose else "?"))
     head = ("trim", "print build justified / ragged", "non-final lines short of the measure",
             "phrase space p95 / p99 (em)", "word boundary p95 / p99 (em)", "inside a word p95 (em)",

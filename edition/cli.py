@@ -26,13 +26,19 @@ def _report(problems: list[Problem], root: Path) -> None:
 
 
 def cmd_build(args) -> int:
-    from .pipeline import build
+    from .build.builders import FORMATS
+    from .build.pipeline import BuildOptions, build
 
     console = _console()
-    formats = tuple(args.only.split(",")) if args.only else ("pdf", "print", "epub")
+    formats = tuple(f.strip().lower() for f in args.only.split(",")) if args.only else FORMATS
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise EditionError.at("--only", None, f"unknown output {', '.join(unknown) or '(none)'}",
+                              f"name some of {', '.join(FORMATS)}, separated by commas (e.g. --only pdf,epub)")
+    options = BuildOptions(trim=args.trim, formats=tuple(dict.fromkeys(formats)), justify=args.justify,
+                           processes=args.processes)
     with console.status("building") as status:
-        result = build(args.root, trim=args.trim, progress=lambda s: status.update(s), formats=formats,
-                       justify=args.justify)
+        result = build(args.root, options, progress=lambda s: status.update(s), scheduler=args.scheduler)
     if result.up_to_date:
         console.print("dist/ is up to date (nothing changed since the last build)")
         return 0
@@ -41,7 +47,10 @@ def cmd_build(args) -> int:
     for line in result.notes:
         console.print(line, markup=False)
     if result.warnings:
-        console.print(f"{len(result.warnings)} warnings (run `python build.py check` to list them)")
+        n = len(result.warnings)
+        console.print(f"{n} warning{'s' if n != 1 else ''} (run `python build.py check` to list them)")
+    if args.timings:
+        console.print("  ".join(f"{name} {seconds:.1f} s" for name, seconds in result.timings), markup=False)
     return 0
 
 
@@ -76,7 +85,7 @@ def cmd_lint(args) -> int:
     import time
 
     from .lint import lint_chapter
-    from .pipeline import load
+    from .resolve import load
 
     _, _, resolution = load(args.root)
     if resolution.edition is None:
@@ -106,7 +115,7 @@ def cmd_corrections(args) -> int:
     from rich.table import Table
 
     from .model import shown
-    from .pipeline import load
+    from .resolve import load
 
     _, _, resolution = load(args.root)
     if resolution.edition is None:
@@ -128,8 +137,8 @@ def cmd_corrections(args) -> int:
 
 
 def cmd_reanchor(args) -> int:
-    from .pipeline import load
     from .reanchor import proposals, write_back
+    from .resolve import load
 
     _, _, resolution = load(args.root)
     if resolution.edition is None:
@@ -157,7 +166,7 @@ def cmd_reanchor(args) -> int:
 
 
 def cmd_export_annotations(args) -> int:
-    from .pipeline import load, require_edition
+    from .resolve import load, require_edition
     from .writers.webanno import to_json
 
     _, _, resolution = load(args.root)
@@ -165,10 +174,9 @@ def cmd_export_annotations(args) -> int:
     if args.output in (None, "-"):
         sys.stdout.write(data + "\n")
     else:
-        out = Path(args.output)
-        tmp = out.with_name(out.name + ".tmp")
-        tmp.write_text(data + "\n", encoding="utf-8")
-        tmp.replace(out)
+        from .files import write_whole
+
+        out = write_whole(Path(args.output), data + "\n")
         _console().print(f"wrote {out}")
     return 0
 
@@ -178,8 +186,7 @@ def cmd_annotate(args) -> int:
     import re as _re
 
     from .inlines import reading_text
-    from .pipeline import load, require_edition
-    from .resolve import paragraphs_of
+    from .resolve import load, paragraphs_of, require_edition
     from .thai import normalise, normalise_with_map
 
     _, _, resolution = load(args.root)
@@ -255,7 +262,7 @@ def cmd_preview(args) -> int:
 
 
 def cmd_proof(args) -> int:
-    from .proof import write_proof
+    from .build.proof import write_proof
 
     with _console().status("making the proof"):
         target = write_proof(args.root, args.old, args.new)
@@ -275,6 +282,14 @@ def main(argv: list[str] | None = None) -> int:
                          help="set the PDFs justified (paragraph-wide line breaking, edition/writers/justify.py)")
     setting.add_argument("--ragged", dest="justify", action="store_const", const=False,
                          help="set the PDFs ragged right")
+    b.add_argument("--scheduler", help="address of a Dask scheduler to run the book's jobs on (tcp://host:8786, "
+                                       "tls://...; default: EDITION_SCHEDULER, else worker processes on this machine)")
+    where = b.add_mutually_exclusive_group()
+    where.add_argument("--in-process", dest="processes", action="store_const", const=False,
+                       help="run the book's jobs in this process (one worker thread)")
+    where.add_argument("--processes", dest="processes", action="store_const", const=True,
+                       help="run them on local worker processes, one per core (EDITION_JOBS), the default")
+    b.add_argument("--timings", action="store_true", help="print how long each phase took")
     pv = sub.add_parser("preview", help="write PNG previews of pages of the reading PDF")
     pv.add_argument("--pages", default="1-4", help="a page or a range, e.g. 5 or 1-4 (default 1-4)")
     pv.add_argument("--dpi", type=int, default=100)
@@ -306,8 +321,9 @@ def main(argv: list[str] | None = None) -> int:
         args.trim = None
     if not hasattr(args, "only"):
         args.only = None
-    if not hasattr(args, "justify"):
-        args.justify = None
+    for name, default in (("justify", None), ("scheduler", None), ("processes", None), ("timings", False)):
+        if not hasattr(args, name):
+            setattr(args, name, default)
     handlers = {None: cmd_build, "build": cmd_build, "check": cmd_check, "ingest": cmd_ingest,
                 "lint": cmd_lint, "corrections": cmd_corrections, "reanchor": cmd_reanchor,
                 "export-annotations": cmd_export_annotations, "annotate": cmd_annotate,

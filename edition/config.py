@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import EditionError
+from .parts import BACK_SECTIONS, FRONT_SECTIONS
 from .yamlfile import load_yaml
 
 TRIMS_DEFAULT = ("A5", "B5", "6x9in")
@@ -68,11 +69,21 @@ def load_book(root: Path) -> Book:
     try:
         chapters = tuple(root / c for c in data["chapters"])
         wordlist = root / data["wordlist"] if data.get("wordlist") else None
-        return Book(root, str(data["name"]), chapters, root / data["annotations"], wordlist,
-                    tuple(data.get("front", ())), tuple(data.get("back", ())))
+        front = tuple(str(s) for s in data.get("front", FRONT_SECTIONS))
+        back = tuple(str(s) for s in data.get("back", BACK_SECTIONS))
+        book = Book(root, str(data["name"]), chapters, root / data["annotations"], wordlist, front, back)
     except (KeyError, TypeError) as exc:
         raise EditionError.at(path, line, f"book manifest is missing {exc}",
                               "book.yaml needs name, chapters and annotations") from exc
+    for field_name, given, known in (("front", book.front, FRONT_SECTIONS), ("back", book.back, BACK_SECTIONS)):
+        unknown = [s for s in given if s not in known]
+        if unknown:
+            raise EditionError.at(path, line, f"{field_name}: unknown section {', '.join(unknown)}",
+                                  f"{field_name} lists some of: {', '.join(known)}")
+    if "index" in book.back and book.back[-1] != "index":
+        raise EditionError.at(path, line, "back: the index must come last",
+                              "move index to the end of back: (its page numbers point into everything before it)")
+    return book
 
 
 def load_print_config(root: Path, trim: str | None = None) -> PrintConfig:

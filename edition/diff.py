@@ -1,5 +1,9 @@
 """The annotation revision diff: compare two resolved revisions of the annotations, per annotation id.
 
+One module (past 400 lines) because it is one classification: every rule deciding whether an
+annotation was added, removed, changed, moved, re-anchored or orphaned reads the others' results,
+and splitting them would spread one decision over several files.
+
 Pure functions over :class:`Snapshot` objects (what one revision's readers and resolver produced:
 annotations, their anchors in that revision's own manuscript, the set headers and the
 bibliography). Reading a revision from git or from disk is the command's job
@@ -88,11 +92,11 @@ def snapshot(label: str, sources: Sources, resolution: Resolution, sets: Iterabl
 
     annotations = {a.id: replace(a, file=shown(a.file)) for a in sources.annotations.annotations}
     texts: dict[str, str] = {}
-    for manuscript in sources.manuscripts[:1]:  # the resolver anchors in the first chapter
+    for manuscript in sources.manuscripts:  # every chapter of a book: a note may be in any of them
         for section in manuscript.chapter.sections:
             for p in section.paragraphs:
-                texts[p.id] = reading_text(p.inlines)
-    words = {f for m in sources.manuscripts[:1] for e in m.entities for f in e.forms} | set(sources.wordlist)
+                texts.setdefault(p.id, reading_text(p.inlines))
+    words = {f for m in sources.manuscripts for e in m.entities for f in e.forms} | set(sources.wordlist)
     return Snapshot(label, annotations, dict(resolution.anchors), texts,
                     {s.name: replace(s, file=shown(s.file)) for s in sets},
                     dict(sources.annotations.bibliography), tuple(sorted(words)))

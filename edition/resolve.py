@@ -74,13 +74,11 @@ def resolve(sources: Sources, footnote_max_chars: int = 600) -> Resolution:
     entities = _merged_entities(manuscripts)
     entity_ids = {e.id for e in entities}
     paragraphs: dict[str, Paragraph] = {}
+    problems.extend(_duplicate_ids(manuscripts))
     for m in manuscripts:
         problems.extend(_reference_problems(m, entity_ids))
         for s in m.chapter.sections:
             for p in s.paragraphs:
-                if p.id in paragraphs:
-                    problems.append(Problem(str(m.path), p.line, f"paragraph id '{p.id}' is used by another chapter",
-                                            "prefix the ids of a chapter with its id (ch4-p008), see docs/decisions.md"))
                 paragraphs.setdefault(p.id, p)
     texts = {pid: reading_text(p.inlines) for pid, p in paragraphs.items()}
 
@@ -150,18 +148,39 @@ def _reference_problems(manuscript: Manuscript, entity_ids: set[str]) -> list[Pr
             problems.append(Problem(str(manuscript.path), el.sourceline,
                                     f"reference {ref} points at no person, place or organisation in the header",
                                     "add it to listPerson/listPlace/listOrg or fix the @ref"))
-    seen: dict[str, int] = {}
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
-        ident = el.get("{http://www.w3.org/XML/1998/namespace}id")
-        if ident is None:
-            continue
-        if ident in seen:
-            problems.append(Problem(str(manuscript.path), el.sourceline, f"duplicate xml:id '{ident}'",
-                                    f"first used at line {seen[ident]}; ids must be unique"))
-        else:
-            seen[ident] = el.sourceline or 0
+    return problems
+
+
+def _duplicate_ids(manuscripts: list[Manuscript]) -> list[Problem]:
+    """Every xml:id used twice anywhere in the book (within a chapter or across chapters: the
+    contents, note calls and the corrections apparatus would link into the wrong chapter), each
+    reported with both places. The header lists of a book's chapters may repeat the same person,
+    place or work: those are merged, not duplicates."""
+    problems = []
+    seen: dict[str, tuple[str, int, bool]] = {}
+    xml_id = "{http://www.w3.org/XML/1998/namespace}id"
+    for m in manuscripts:
+        root = m.tree.getroot()
+        header = root.find("{http://www.tei-c.org/ns/1.0}teiHeader")
+        in_header = [(el, True) for el in header.iter() if isinstance(el.tag, str)] if header is not None else []
+        rest = [(el, False) for el in root.iter() if isinstance(el.tag, str)
+                and (header is None or not any(a is header for a in el.iterancestors()) and el is not header)]
+        for el, shared in [*in_header, *rest]:
+            ident = el.get(xml_id)
+            if ident is None:
+                continue
+            where = (str(m.path), el.sourceline or 0)
+            if ident in seen:
+                first_file, first_line, first_shared = seen[ident]
+                same = first_file == where[0]
+                if shared and first_shared and not same:
+                    continue  # the same person, place or work listed in two chapters' headers
+                place = f"line {first_line}" if same else f"{first_file}:{first_line}"
+                problems.append(Problem(where[0], where[1], f"xml:id '{ident}' is used twice: here and at {place}",
+                                        "ids must be unique in the whole book; in a book, prefix a chapter's ids with "
+                                        "its own id (ch4-p008, ch4-s1, ch4-c001)"))
+            else:
+                seen[ident] = (*where, shared)
     return problems
 
 
@@ -193,3 +212,20 @@ def paragraphs_of(edition: Edition) -> list[Paragraph]:
 def load_edition(root: Path, footnote_max_chars: int = 600) -> Resolution:
     from .config import load_book
     return resolve(read_sources(load_book(root)), footnote_max_chars)
+
+
+def load(root: Path, trim: str | None = None):
+    """The book manifest, the print configuration and the resolved edition of the project at ``root``."""
+    from .config import load_book, load_print_config
+
+    book = load_book(root)
+    config = load_print_config(root, trim)
+    return book, config, resolve(read_sources(book), config.footnote_max_chars)
+
+
+def require_edition(resolution: Resolution) -> Edition:
+    """The edition, or an error listing every error the readers and the resolver found."""
+    errors = [p for p in resolution.problems if p.severity == "error"]
+    if errors or resolution.edition is None:
+        raise EditionError(errors or [Problem("book.yaml", None, "no manuscript could be read")])
+    return resolution.edition

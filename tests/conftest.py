@@ -1,48 +1,22 @@
-"""Shared fixtures: one full build of the edition per test session, in a copy of the project."""
+"""Shared fixtures: builds of the edition shared across the test session (each made once, in a
+copy of the project), and the resolved edition."""
 
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import sys
-import zipfile
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-PROJECT_PARTS = ("book.yaml", "manuscript", "annotations", "styles")
+from tests.support import ROOT, Built, copy_project, run_build
 
 
-def copy_project(target: Path) -> Path:
-    """A copy of the project's sources (not its outputs) to build or break in a test."""
-    target.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
-        src = ROOT / part
-        if src.is_dir():
-            shutil.copytree(src, target / part)
-        else:
-            shutil.copy2(src, target / part)
-    return target
-
-
-def run_build(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), "--root", str(root), *args],
-                          capture_output=True, text=True, env=env, timeout=600)
-
-
-@dataclass(frozen=True)
-class Built:
-    root: Path
-    pdf: Path
-    print_pdf: Path
-    epub: Path
-
-    def epub_files(self) -> dict[str, bytes]:
-        with zipfile.ZipFile(self.epub) as z:
-            return {n: z.read(n) for n in z.namelist()}
+def pytest_collection_modifyitems(items):
+    """A test that uses a build of the whole chapter is slow: `pytest -m "not slow"` is the fast
+    tier (small fixtures, a few seconds a test)."""
+    slow = {"built", "trim_pdfs"}
+    for item in items:
+        if slow & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -71,13 +45,8 @@ def trim_pdfs(built, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def edition():
-    from edition.pipeline import load
+    from edition.resolve import load
 
     _, _, resolution = load(ROOT)
     assert resolution.edition is not None, resolution.problems
     return resolution.edition
-
-
-def pdftotext(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout

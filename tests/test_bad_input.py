@@ -18,7 +18,7 @@ from edition.errors import EditionError
 from edition.readers.annotations import AnnotationSets, parse_body, read_annotation_set
 from edition.xmlsafe import parse_xml
 from edition.yamlfile import load_yaml
-from tests.conftest import ROOT, copy_project
+from tests.support import ROOT, copy_project, run_build
 
 DIST_FILES = ("chapter-03.pdf", "chapter-03-print.pdf", "chapter-03.epub")
 
@@ -248,16 +248,25 @@ def test_missing_java_says_what_to_install(monkeypatch, tmp_path):
     assert "default-jre-headless" in str(exc.value)
 
 
+@pytest.mark.slow
 def test_an_interrupted_build_leaves_the_last_good_outputs(project):
-    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root", str(project)],
+    """Killed in the middle of its work (a part's layout has come in, the book is not written):
+    dist/ is as it was, and the next build cleans up and publishes a complete set."""
+    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root", str(project), "build", "--in-process"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 60
-    while time.time() < deadline and not list(project.glob(".dist-staging-*")):
-        time.sleep(0.05)
-    time.sleep(1.0)  # well inside the layout
+    laid = project / "build" / "cache" / "laid"
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None and not list(laid.glob("*.json")):
+        time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    assert proc.returncode == -signal.SIGKILL, "the build ended before it could be interrupted"
+    assert list(laid.glob("*.json")), "killed before any part was laid out"
     assert dist_untouched(project)
+    result = run_build(project, "build", "--in-process", "--only", "pdf")
+    assert result.returncode == 0, result.stderr
+    assert (project / "dist" / "chapter-03.pdf").read_bytes().startswith(b"%PDF")
+    assert not list(project.glob(".dist-staging-*"))
 
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -289,6 +298,23 @@ def test_the_annotation_reader_fails_only_with_problems(tmp_path, text):
 
 @FUZZ
 @given(text=st.text(max_size=200))
-def test_the_body_parser_never_crashes(text):
-    body, problems = parse_body(text, "f", 1)
-    assert isinstance(problems, list)
+def test_the_body_parser_never_crashes_invents_nothing_and_escapes_everything(text):
+    from edition.inlines import reading_text
+    from edition.render import html_inlines
+
+    body, problems = parse_body(text, "f.yaml", 7)
+    assert all(p.file == "f.yaml" and p.line >= 7 for p in problems)
+    shown = reading_text(body)
+    assert set(shown) <= set(text) | {" "}  # markup is removed, nothing is added
+    html = str(html_inlines(body))
+    for raw in ("<script", "<b>", "<img", "<a "):
+        assert raw not in html or raw not in text  # raw HTML from a body never reaches the output
+
+
+@FUZZ
+@given(text=st.text(alphabet="กขคงจฉชซabcxyz ๆ.,0123456789", max_size=200))
+def test_a_body_without_markup_reads_as_written_with_spaces_collapsed(text):
+    body, problems = parse_body(text, "f.yaml", 1)
+    from edition.inlines import reading_text
+
+    assert problems == [] and reading_text(body) == " ".join(text.split())

@@ -1,7 +1,7 @@
-"""A book of several chapters (the parallel build of edition/book.py), on a tiny generated book:
-page numbers run on across chapters, every chapter opens on a recto, the printer's PDF has the
-reading PDF's pages, nothing is redone when nothing changed; its EPUB, written one part at a time,
-is the one pandoc writes for the whole book and valid."""
+"""A book of several chapters, on a tiny generated book: page numbers run on across chapters,
+every chapter opens on a recto, the contents point at the right pages, the printer's PDF has the
+reading PDF's pages, nothing is redone when nothing changed; its EPUB, made one part at a time,
+is the one pandoc writes for the whole book, and valid."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import zipfile
 import pytest
 
 from bench.book import make_book
-from tests.conftest import run_build
+from tests.support import run_build, zip_files
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +69,7 @@ def test_a_book_rebuild_with_nothing_changed_does_nothing(small_book):
 
 
 def test_the_books_printer_pdf_is_its_reading_pdf_with_bleed_and_pdf_x(small_book):
-    """Each part is laid out once and written in both variants (writers/print_production.py)."""
+    """Each part is laid out once and written in both variants (edition/seam/pdf.py)."""
     import pikepdf
 
     reading, printer = small_book / "dist" / "book-2.pdf", small_book / "dist" / "book-2-print.pdf"
@@ -84,48 +84,49 @@ def test_the_books_printer_pdf_is_its_reading_pdf_with_bleed_and_pdf_x(small_boo
 
 @pytest.fixture(scope="module")
 def book_edition(small_book):
-    from edition.pipeline import load
+    from edition.resolve import load
 
     _, _, resolution = load(small_book)
     pages = json.loads((small_book / "dist" / "book-2.pages.json").read_text(encoding="utf-8"))
     return resolution.edition, tuple(tuple(s) for s in pages["page_starts"])
 
 
-def _zip(path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as z:
-        return {n: z.read(n) for n in z.namelist()}
-
-
 def test_the_epub_made_part_by_part_is_what_pandoc_makes_of_the_whole_book(book_edition, tmp_path):
+    """pandoc run once per part and once on the headings gives, byte for byte, the package one
+    pandoc run on the whole book gives (so no part of the book needs to be held at once)."""
     import os
 
-    from edition.writers import epub
-    from edition.writers.pdf import source_date
+    from edition.parts import book_parts, part_edition
+    from edition.writers import epub, epub_package
 
     edition, page_starts = book_edition
-    epub.pandoc_epub(edition, page_starts, tmp_path, tmp_path / "parts.epub")
-    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(source_date().timestamp()))}
-    whole = epub._pandoc(epub._write_json(epub.build_document(edition, page_starts), tmp_path / "whole"), env)
-    parts, one = _zip(tmp_path / "parts.epub"), _zip(whole)
-    assert sorted(parts) == sorted(one)
-    assert [n for n in parts if parts[n] != one[n]] == []
-    assert len([n for n in parts if re.search(r"/ch\d{3}\.xhtml$", n)]) == 2 + 5  # chapters, back matter
+    parts = book_parts(edition)
+    meta, epoch = epub.book_meta(edition), 1764028800
+    made = [epub_package.part_epub(part_edition(edition, p), p, meta, page_starts, tmp_path, epoch)
+            for p in parts if p.kind != "front"]
+    assembled = zip_files_of(epub_package.assemble_epub(meta, epub.heading_blocks(edition, parts), made, tmp_path, epoch))
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
+    whole = zip_files_of(epub_package._pandoc(epub_package._write_json(epub.build_document(edition, parts, page_starts),
+                                                       tmp_path / "whole"), env))
+    assert sorted(assembled) == sorted(whole)
+    assert [n for n in assembled if assembled[n] != whole[n]] == []
+    assert len([n for n in assembled if re.search(r"/ch\d{3}\.xhtml$", n)]) == 2 + 5  # chapters, back matter
+
+
+def zip_files_of(data: bytes) -> dict[str, bytes]:
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {n: z.read(n) for n in z.namelist()}
 
 
 def test_the_book_epub_is_valid_and_its_links_between_files_resolve(small_book, book_edition, tmp_path):
     from lxml import etree
 
     from edition.epubcheck import run_epubcheck
-    from edition.writers.epub import font_files, write_epub
 
-    edition, page_starts = book_edition
     target = small_book / "dist" / "book-2.epub"
-    files = _zip(target)
-    # the build made the chapters' parts beside their layouts; the EPUB is the one made all at the end
-    assert list((small_book / "build" / "cache" / "book").glob("epub-part-*.epub"))
-    write_epub(edition, tmp_path / "at-the-end.epub", small_book / "build", font_files(), small_book / "styles",
-               page_starts, cover=small_book / "build" / "cover.png")
-    assert _zip(tmp_path / "at-the-end.epub") == files
+    files = zip_files(target)
     docs = {n.removeprefix("EPUB/text/"): etree.fromstring(d) for n, d in files.items()
             if n.startswith("EPUB/text/ch")}
     ids = {name: set(root.xpath("//@id")) for name, root in docs.items()}
@@ -143,52 +144,3 @@ def test_the_book_epub_is_valid_and_its_links_between_files_resolve(small_book, 
     assert pages and all(h.split("#")[1] in ids[h.removeprefix("text/").split("#")[0]] for h in pages)
     report = run_epubcheck(target)
     assert report.fatals == 0 and report.errors == 0 and report.warnings == 0, report.messages
-
-
-def test_a_part_laid_out_from_page_1_is_given_its_real_page_numbers_after_layout():
-    import weasyprint
-    from weasyprint.formatting_structure import boxes
-
-    from edition.writers import folios
-    from edition.writers.pdf import _boxes
-    from edition.writers.print_parts import page_number_css
-
-    assert folios.seam_problems() == []
-    page = ("@page { size: A6; @bottom-center { content: counter(page); } }"
-            "@page :left { @top-left { content: 'verso ' counter(page); } }"
-            "@page :right { @top-right { content: 'recto ' counter(page); } } p { break-after: page; }")
-    body = "".join(f"<p>หน้าที่ {k}</p>" for k in range(5))
-
-    def margins(document) -> list[list[str]]:
-        return [sorted(b.text for m in p._page_box.children if isinstance(m, boxes.MarginBox)
-                       for b in _boxes(m) if hasattr(b, "text")) for p in document.pages]
-
-    def html(first: int) -> weasyprint.HTML:
-        return weasyprint.HTML(string=f"<style>{page}{page_number_css(first)}</style>{body}")
-
-    moved = folios.render(html(1))
-    assert margins(moved)[:2] == [["1", "recto 1"], ["2", "verso 2"]]  # laid out from page 1
-    folios.move(moved, 36)
-    direct = html(37).render()
-    assert margins(moved) == margins(direct) and margins(direct)[0] == ["37", "recto 37"]
-    folios.move(moved, 0)  # a shift counts from the layout, not from the last move
-    assert margins(moved)[0] == ["1", "recto 1"]
-    with pytest.raises(ValueError, match="change sides"):
-        folios.move(moved, 3)  # a part always starts on a recto
-
-
-def test_pydyf_page_references_are_kept_per_page_count_and_stay_right():
-    import pydyf
-
-    from edition.writers import pydyf_pages
-
-    assert pydyf_pages.seam_problems() == []
-    pydyf_pages.install()
-    pdf = pydyf.PDF()
-    for _ in range(3):
-        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
-    first = pdf.page_references
-    assert first is pdf.page_references  # made once for this page count
-    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
-    assert pdf.page_references == tuple(f"{n} 0 R".encode() for n in pdf.pages["Kids"][::3])
-    assert len(pdf.page_references) == 4

@@ -22,7 +22,7 @@ from edition.diff_cli import add_parser, load_snapshot, resolve_spec
 from edition.errors import EditionError
 from edition.thai import segment
 from edition.writers.diff_report import to_data, to_html, to_json, to_text
-from tests.conftest import ROOT, copy_project
+from tests.support import ROOT, copy_project
 
 NOTES = "annotations/editorial-notes.yaml"
 GLOSSARY = "annotations/glossary.yaml"
@@ -303,3 +303,24 @@ def test_two_annotation_files(tmp_path):
                      load_snapshot(resolve_spec(str(new), ROOT), ROOT, tmp_path / "w2"))
     assert [e.id for e in result.removed] == [_load(ROOT / GLOSSARY)["annotations"][-1]["id"]]
     assert result.counts()["removed"] == 1 and sum(result.counts().values()) == 1
+
+
+def test_a_books_later_chapters_are_compared_as_well_as_its_first(tmp_path):
+    """Every chapter's paragraphs are read: a note of chapter 2 whose body changed is `changed`,
+    one whose quote moved within chapter 2 is `moved`, and nothing of chapter 2 is orphaned."""
+    from bench.book import make_book
+
+    old = make_book(tmp_path / "old", chapters=2, paragraphs=3)
+    new = tmp_path / "new"
+    shutil.copytree(old, new)
+    path = new / NOTES
+    data = _load(path)
+    ch2 = [a for a in data["annotations"] if a["id"].endswith("-ch2") and a["type"] == "footnote"]
+    assert len(ch2) >= 2
+    ch2[0]["body"] = "ข้อความใหม่ " + ch2[0]["body"]
+    _dump(path, data)
+    result = compare(load_snapshot(resolve_spec(str(old), old), old, tmp_path / "w1"),
+                     load_snapshot(resolve_spec(str(new), new), new, tmp_path / "w2"))
+    assert [e.id for e in result.changed] == [ch2[0]["id"]]
+    assert not result.orphaned and not result.removed and not result.added
+    assert result.counts()["changed"] == 1 and sum(result.counts().values()) == 1

@@ -12,7 +12,7 @@ from edition.lint import lint_chapter
 from edition.readers.tei import read_manuscript, source_reading
 from edition.thai import check_characters
 from edition.validate import EDITION_SCHEMA, relaxng_problems, tei_all_path
-from tests.conftest import ROOT, copy_project, run_build
+from tests.support import ROOT, copy_project, run_build
 
 MANUSCRIPT = ROOT / "manuscript" / "chapter-03.xml"
 OCR = ROOT / "manuscript" / "source" / "chapter-03.ocr.txt"
@@ -125,7 +125,7 @@ def test_ingest_is_a_one_time_bootstrap_that_round_trips(tmp_path):
 
 
 def test_the_pdf_has_the_corrections_appendix(built, manuscript):
-    from tests.conftest import pdftotext
+    from tests.support import pdftotext
 
     text = pdftotext(built.pdf)
     assert "ภาคผนวก: การแก้ไขต้นฉบับ" in text

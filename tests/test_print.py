@@ -13,29 +13,16 @@ import pytest
 
 from edition.config import load_print_config
 from edition.inlines import name_spans, reading_text
+from edition.measure import MARKERS, MM, align, areas, margins
 from edition.resolve import paragraphs_of
 from edition.thai import NO_BREAK_AFTER, NO_BREAK_BEFORE, break_opportunities
 from edition.writers.webanno import _plain
-from tests.conftest import ROOT, run_build
-from tests.pdftext import MARKERS, align, areas
-
-MM = Decimal(72) / Decimal("25.4")
-
-
-def _margins(trim="A5"):
-    cfg = load_print_config(ROOT, trim)
-    to_pt = {"mm": float(MM), "in": 72.0, "pt": 1.0}
-
-    def pt(v):
-        m = re.fullmatch(r"([\d.]+)(mm|in|pt)", v)
-        return float(m.group(1)) * to_pt[m.group(2)]
-
-    return pt(cfg.margins["top"]), pt(cfg.margins["bottom"])
+from tests.support import ROOT, run_build
 
 
 @pytest.mark.parametrize("trim", ["A5", "B5", "6x9in", "A5-ragged"])
 def test_text_layer_is_exact_and_lines_break_only_where_thai_allows(trim_pdfs, edition, trim):
-    main, _ = areas(trim_pdfs[trim], *_margins(trim.removesuffix("-ragged")))
+    main, _ = areas(trim_pdfs[trim], *margins(trim.removesuffix("-ragged")))
     problems = []
     breaks = 0
     for p in paragraphs_of(edition):
@@ -63,7 +50,7 @@ def test_ocr_sara_am_survives_in_the_text_layer(built):
 
 
 def test_every_footnote_is_exact_at_the_foot_of_the_page(built, edition):
-    _, foot = areas(built.pdf, *_margins())
+    _, foot = areas(built.pdf, *margins())
     for note in edition.notes:
         if note.placement != "foot":
             continue
@@ -163,7 +150,7 @@ def test_contents_give_the_page_where_each_section_starts(built, edition):
 
 
 def test_running_heads_chapter_on_verso_section_on_recto_and_folios(built, edition):
-    top, bottom = _margins()
+    top, bottom = margins()
     chapter = edition.chapters[0]
     body_pages = range(7, 20)
     seen_verso = seen_recto = False
@@ -218,15 +205,3 @@ def test_blank_pages_carry_no_running_head_or_folio(built):
     assert blank  # chapters and back matter open on a recto, so some versos are left blank
     for number in blank:
         assert _page_text(built.pdf, number).strip() == "", number
-
-
-def test_the_printer_pdf_seam_holds_and_fails_loudly_when_weasyprint_changes(monkeypatch):
-    from weasyprint.formatting_structure import boxes
-
-    from edition.writers import print_production
-
-    assert print_production.seam_problems() == []
-    monkeypatch.delattr(boxes.PageBox, "bleed_area")
-    assert any("bleed_area" in p for p in print_production.seam_problems())
-    with pytest.raises(print_production.SeamMissing, match="bleed_area"):
-        print_production.printer_document(None, 1.0, ("crop",), ROOT / "no.icc")

@@ -7,7 +7,7 @@ import subprocess
 
 import yaml
 
-from tests.conftest import copy_project, run_build
+from tests.support import copy_project, run_build
 
 
 def git(root, *args):
@@ -40,7 +40,8 @@ def test_proof_lists_and_marks_exactly_the_changed_note(tmp_path):
 
     result = run_build(root, "proof", "HEAD")
     assert result.returncode == 0, result.stderr
-    pdf = root / "dist" / "chapter-03-proof.pdf"
+    pdf = root / "proofs" / "chapter-03-proof.pdf"
+    assert not (root / "dist").exists()  # a proof is not a build: dist/ is left alone
     first = pdftotext(pdf, 1, 1)
     rows = [line for line in first.split("\n") if re.search(r"[a-z]+-[a-z0-9-]+", line)]
     assert len(rows) == 1 and changed in rows[0], first

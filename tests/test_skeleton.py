@@ -10,9 +10,9 @@ from lxml import etree
 
 from edition.fonts import FACES
 from edition.inlines import reading_text
+from edition.measure import matched_in_order, squeeze
 from edition.resolve import paragraphs_of
-from tests.conftest import copy_project, pdftotext, run_build
-from tests.textmatch import matched_in_order, squeeze
+from tests.support import copy_project, pdftotext, run_build
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 

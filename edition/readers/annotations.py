@@ -8,6 +8,7 @@ problem reported by ``check``; it is never passed through to an output.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -176,6 +177,11 @@ def parse_body(source: str, file: str, line: int) -> tuple[tuple[Inline, ...], l
     for pattern, message, hint in _FORBIDDEN:
         if pattern.search(source):
             problems.append(Problem(file, line, message, hint))
+    controls = sorted({ch for ch in source if ch not in "\t\n\r" and unicodedata.category(ch) in ("Cc", "Cs")})
+    if controls:
+        problems.append(Problem(file, line, "control character " + ", ".join(f"U+{ord(c):04X}" for c in controls)
+                                + " in a body", "delete it: a body holds text and the note markup only"))
+        source = "".join(ch for ch in source if ch not in controls)
     text = " ".join(source.split())
     tokens = _markdown().parseInline(text)
     stack: list[tuple[str, dict, list[Inline]]] = [("root", {}, [])]

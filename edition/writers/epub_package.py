@@ -1,4 +1,6 @@
-"""Finishing the EPUB package pandoc wrote: what pandoc cannot do in its sandbox or at all.
+"""The EPUB package: pandoc run on each part of the book and on its headings, the parts put
+into the package of the headings, and the package finished with what pandoc cannot do in its
+sandbox or at all.
 
 pandoc runs with ``--sandbox`` (it reads nothing but its input), so the stylesheet and the subset
 fonts are added here; so are the truthful accessibility metadata. The archive is rewritten with
@@ -8,6 +10,8 @@ fixed timestamps and ``mimetype`` first and stored, so identical inputs give ide
 from __future__ import annotations
 
 import io
+import json
+import os
 import re
 import zipfile
 from dataclasses import dataclass
@@ -15,8 +19,13 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..files import write_whole
+from ..cache import Cache, content_key
+from ..fonts import FACES, find_font
+from ..model import Edition
+from ..parts import Part
+from ..styles import Styles
 from ..xmlsafe import safe_parser
+from .epub import J, pandoc_document
 
 OPF_NS = "http://www.idpf.org/2007/opf"
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -62,25 +71,18 @@ def _ids_by_file(files: dict[str, bytes], base: str) -> dict[str, str]:
 PAGE_LIST_TITLE = "เลขหน้าฉบับพิมพ์"
 
 
-def _subset(font: bytes, text: str, cache: Path | None = None) -> bytes:
+def _subset(font: bytes, text: str, cache: Cache | None = None) -> bytes:
     """Subset a font to the characters the book uses, keeping every OpenType layout feature
     (Thai mark placement lives in GPOS/GSUB). With ``cache``, a subset made before for the same
     font, characters and fontTools is read from there (subsetting is most of the EPUB's time)."""
-    import hashlib
-
     import fontTools
 
-    path = None
-    if cache is not None:
-        key = hashlib.sha256(b"\0".join([fontTools.version.encode(), hashlib.sha256(font).digest(),
-                                         "".join(sorted(set(text))).encode("utf-8")])).hexdigest()
-        path = cache / f"{key}.ttf"
-        if path.exists():
-            return path.read_bytes()
+    key = content_key(fontTools.version, font, "".join(sorted(set(text))))
+    if cache is not None and (data := cache.get_bytes("epub-fonts", key, ".ttf")) is not None:
+        return data
     data = _subset_font(font, text)
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_whole(path, data)
+    if cache is not None:
+        cache.put_bytes("epub-fonts", key, data, ".ttf")
     return data
 
 
@@ -135,8 +137,8 @@ CONTENT_FILE = re.compile(r"ch(\d{3})\.xhtml")
 LOCAL_HREF = re.compile(rb'href="(?:ch\d{3}\.xhtml)?#([^"]+)"')
 
 
-def _zip_files(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as z:
+def _zip_files(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
         return {n: z.read(n) for n in z.namelist()}
 
 
@@ -145,7 +147,7 @@ def _content_files(files: dict[str, bytes], base: str) -> list[str]:
     return sorted(n for n in files if n.startswith(base) and CONTENT_FILE.fullmatch(n.rsplit("/", 1)[-1]))
 
 
-def assemble(skeleton: Path, parts: list[Path], target: Path) -> None:
+def assemble(skeleton: bytes, parts: list[bytes]) -> bytes:
     """One EPUB from pandoc's EPUBs of the parts of a book and of its headings alone.
 
     The headings' EPUB gives the package: content.opf, nav.xhtml and toc.ncx with the contents,
@@ -177,19 +179,20 @@ def assemble(skeleton: Path, parts: list[Path], target: Path) -> None:
         data = re.sub(rb"<title>ch\d{3}\.xhtml</title>", f"<title>{name.rsplit('/', 1)[-1]}</title>".encode(),
                       data, count=1)
         files[name] = LOCAL_HREF.sub(link, data)
-    tmp = target.with_suffix(".assembling")
-    with zipfile.ZipFile(tmp, "w") as out:  # stored: `finish` writes the archive that is kept
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as out:  # stored: `finish` writes the archive that is kept
         out.writestr("mimetype", files.pop("mimetype"))
         for name, data in files.items():
             out.writestr(name, data)
-    tmp.replace(target)
+    return buffer.getvalue()
 
 
-def finish(path: Path, css: str, fonts: dict[str, bytes], a11y: Accessibility,
+def finish(package: bytes, css: str, fonts: dict[str, bytes], a11y: Accessibility,
            extra_meta: dict[str, str] | None = None, page_source: str | None = None,
-           cover: bytes | None = None, body_id: str | None = None, font_cache: Path | None = None) -> None:
-    with zipfile.ZipFile(path) as z:
-        files = {n: z.read(n) for n in z.namelist()}
+           cover: bytes | None = None, body_id: str | None = None, font_cache: Cache | None = None) -> bytes:
+    """The EPUB pandoc wrote (``package``), finished: stylesheet, subset fonts, landmarks and
+    page-list, accessibility metadata, cover; an archive with fixed timestamps."""
+    files = _zip_files(package)
     opf_name = _opf_path(files)
     base = opf_name.rsplit("/", 1)[0] + "/" if "/" in opf_name else ""
     opf = etree.fromstring(files[opf_name], safe_parser())
@@ -260,6 +263,77 @@ def finish(path: Path, css: str, fonts: dict[str, bytes], a11y: Accessibility,
             info = zipfile.ZipInfo(name, FIXED_TIME)
             info.external_attr = 0o644 << 16
             out.writestr(info, files[name], compress_type=zipfile.ZIP_DEFLATED)
-    tmp = path.with_suffix(".finishing")
-    tmp.write_bytes(buf.getvalue())
-    tmp.replace(path)
+    return buf.getvalue()
+
+
+# --- pandoc, once per part and once on the headings -----------------------------------------------
+
+A11Y_SUMMARY = ("This edition is text only: the chapter, its notes, glossary, bibliography, corrections "
+                "apparatus and person index are all text, with a navigable table of contents, headings, "
+                "pop-up footnotes with back-links and Thai line-break opportunities.")
+
+
+def part_epub(edition: Edition, part: Part, meta: J, page_starts, work: Path, epoch: int) -> bytes:
+    """pandoc's EPUB of one part of the book, as :func:`assemble_epub` puts it into the book's
+    package: made by the part's own task, beside the layouts (``work``: a scratch folder)."""
+    from .epub import part_blocks
+
+    blocks = part_blocks(edition, part, page_starts)
+    return _pandoc(_write_json(pandoc_document(meta, blocks), work / f"part-{os.getpid()}-{part.id}"),
+                   _pandoc_env(epoch))
+
+
+def assemble_epub(meta: J, headings: list[J], part_epubs: list[bytes], work: Path, epoch: int) -> bytes:
+    """The book's EPUB as pandoc writes it for the whole book, from pandoc's EPUBs of its parts and
+    one pandoc call on its headings alone, which gives the package (file names, contents, title
+    page): neither pandoc nor this process ever holds the whole book."""
+    skeleton = _pandoc(_write_json(pandoc_document(meta, headings), work / f"headings-{os.getpid()}"),
+                       _pandoc_env(epoch))
+    return assemble(skeleton, part_epubs)
+
+
+def finish_epub(package: bytes, edition: Edition, styles: Styles, page_starts, cover: bytes | None,
+                font_cache: Cache | None) -> bytes:
+    """The finished EPUB: stylesheet, subset fonts, accessibility metadata, the page-list of the
+    printed pages (with ``page_starts`` from the reading PDF; ``pageBreakSource`` names that PDF)
+    and ``cover``, a PNG."""
+    font_data = {f.name: f.read_bytes() for f in font_files()}
+    features = Accessibility().features + (("pageBreakMarkers", "pageNavigation") if page_starts else ())
+    return finish(package, styles.text("epub.css"), font_data, Accessibility(features=features, summary=A11Y_SUMMARY),
+                  page_source=edition.metadata.identifier_for("reading") if page_starts else None,
+                  cover=cover, body_id=edition.chapters[0].id if edition.chapters else None, font_cache=font_cache)
+
+
+def _pandoc_env(epoch: int) -> dict[str, str]:
+    return {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
+
+
+# --sandbox: pandoc reads nothing but its input; stylesheet and fonts are added by `finish`.
+PANDOC_ARGS = ("--sandbox", "--split-level=1", "--toc", "--toc-depth=2", "--epub-title-page=true")
+
+
+def _write_json(doc: J, stem: Path) -> Path:
+    path = stem.with_suffix(".json")
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _pandoc(source: Path, env: dict[str, str]) -> bytes:
+    """pandoc's EPUB of the pandoc JSON document ``source`` (its JSON and EPUB files removed)."""
+    import subprocess
+
+    import pypandoc
+
+    out = source.with_suffix(".epub")
+    proc = subprocess.run([pypandoc.get_pandoc_path(), str(source), "--from=json", "--to=epub3",
+                           f"--output={out}", *PANDOC_ARGS], env=env, capture_output=True, text=True)
+    source.unlink()
+    if proc.returncode:
+        raise RuntimeError(f"pandoc failed on {source.name}: {proc.stderr.strip()[:500]}")
+    data = out.read_bytes()
+    out.unlink()
+    return data
+
+
+def font_files() -> list[Path]:
+    return [find_font(f.file) for f in FACES]

@@ -1,8 +1,10 @@
-"""Print HTML writer: the Edition model -> one HTML document for WeasyPrint (Jinja2, autoescaped).
+"""Print HTML writer: one part of the book (:mod:`edition.parts`) -> an HTML document for
+WeasyPrint (Jinja2, autoescaped).
 
-Layout decisions live in ``styles/print.css`` and ``styles/print.yaml``; this module only states
-what each part of the edition is. Footnotes are floated to the foot of the page by CSS
-(``float: footnote``); their labels come from the model, so PDF and EPUB number alike.
+Layout decisions live in ``styles/print.css`` and ``styles/print.yaml``; the templates
+(``styles/templates/print.html.j2`` and ``parts.html.j2``) state what each part is. Footnotes are
+floated to the foot of the page by CSS (``float: footnote``); their labels come from the model, so
+PDF and EPUB number alike.
 """
 
 from __future__ import annotations
@@ -10,23 +12,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from .. import parts as book
 from ..config import PrintConfig
 from ..fonts import FACES
+from ..labels import labels_for
 from ..model import Citation, Edition, Note, shown
+from ..parts import Part
 from ..render import bibl_citation_label, html_inlines
+from ..styles import Styles
 from .justify import BREAK_MARK
-
-
-def environment(styles: Path) -> Environment:
-    return Environment(loader=FileSystemLoader(str(styles / "templates")), autoescape=select_autoescape(
-        enabled_extensions=("html", "j2", "xhtml"), default_for_string=True, default=True),
-        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-
 
 RUN_START, RUN_END = "\ue000", "\ue001"  # private-use marks, replaced before the HTML leaves here
 
@@ -40,7 +37,7 @@ class BreakControl:
     def __init__(self, text: str, protected: Iterable[tuple[int, int]], words: Iterable[str],
                  boundaries: Iterable[int] = (), justify: bool = False):
         from ..thai import break_opportunities
-        from .thai_print import nowrap_runs
+        from .print_breaks import nowrap_runs
 
         allowed = set(break_opportunities(text, protected, words))
         # a justified block is laid out with the breaks the justifier chooses among these
@@ -153,26 +150,39 @@ def paragraph_break_control(inlines, words: Iterable[str], justify: bool = False
 
 @dataclass(frozen=True)
 class PrintContext:
+    """What one part's print HTML is made from: the part's slice of the edition
+    (:func:`edition.parts.part_edition`), the book's parts (the contents lists them) and what the
+    layout of the parts before it decided."""
+
     edition: Edition
     config: PrintConfig
     fonts_url: str
-    index_pages: Mapping[str, tuple[int, ...]] | None = None
+    parts: tuple[Part, ...] = ()
+    index_pages: Mapping[str, tuple[int, ...]] | None = None  # the index: pages each person is named on
     relaxed: frozenset[str] = frozenset()  # paragraphs laid out with widows/orphans 1
     proof: dict | None = None  # an editor's proof: notes to mark (id -> kind), the OLD revision
+    targets: Mapping[str, int] | None = None  # the front: where each part, chapter and section opens
+    first_page: int = 1  # the part's first page in the book
+    pad: bool = True  # end with a page forced onto a recto (dropped after layout): an even page count
 
 
-def render_print_html(ctx: PrintContext, styles: Path) -> str:
-    """The print HTML, from the templates and stylesheet in ``styles`` (the project's own)."""
+@dataclass(frozen=True)
+class PartHTML:
+    html: str
+    borrowed: tuple[str, ...]  # ids this part links to in other parts (stand-ins in this one)
+
+
+def render_part_html(ctx: PrintContext, part: Part, styles: Styles) -> PartHTML:
+    """The print HTML of one part of the book, from the templates and stylesheet in ``styles``."""
     edition = ctx.edition
+    words = edition.custom_words
+    marks = (ctx.proof or {}).get("marks", {})
 
     def cite(c: Citation) -> Markup:
         return Markup('<a class="cite" href="#bib-{}">{}</a>').format(c.key, bibl_citation_label(edition, c))
 
-    marks = (ctx.proof or {}).get("marks", {})
-
     def note_call(note: Note) -> Markup:
-        ann = note.annotation
-        if ann.id in marks:  # a bar in the margin beside the line of the call
+        if note.annotation.id in marks:  # a bar in the margin beside the line of the call
             return Markup('<span class="change-mark" aria-hidden="true">‖</span>') + _note_call(note)
         return _note_call(note)
 
@@ -193,8 +203,6 @@ def render_print_html(ctx: PrintContext, styles: Path) -> str:
             return Markup('<a class="noteref" id="call-{0}" href="#note-{0}">{1}</a>').format(ann.id, note.label)
         return Markup('<a class="glossref" id="call-{0}" href="#note-{0}">{1}</a>').format(ann.id, note.label)
 
-    words = edition.custom_words
-
     def inl(nodes) -> Markup:
         return wrap_runs(html_inlines(nodes, edition, note_call=note_call, cite=cite,
                                       text=paragraph_break_control(nodes, words)))
@@ -206,19 +214,62 @@ def render_print_html(ctx: PrintContext, styles: Path) -> str:
         return html_inlines(nodes, edition, note_call=note_call, cite=cite,
                             text=paragraph_break_control(nodes, words, justify=True))
 
-    template = environment(styles).get_template("print.html.j2")
-    return template.render(
-        edition=edition, meta=edition.metadata, config=ctx.config, inl=inl,
-        justified=justified,
-        faces=FACES, fonts_url=ctx.fonts_url, endnotes=[n for n in edition.notes if n.placement == "end"],
-        glosses=_glosses(edition), index_pages=ctx.index_pages, relaxed=ctx.relaxed, proof=ctx.proof,
-        marks=marks, notes_by_id={n.annotation.id: n for n in edition.notes}, shown=shown,
-        proof_rows=[(n, marks[n.annotation.id]) for n in sorted(edition.notes, key=lambda n: (n.number == 0, n.number))
-                    if n.annotation.id in marks],
-        css=(styles / "print.css").read_text(encoding="utf-8"),
-    )
+    def plain(nodes) -> Markup:
+        """Inline content without break control (a bibliography entry, set ragged in Latin script)."""
+        return html_inlines(nodes, edition, cite=cite)
+
+    env = styles.environment()
+    labels = labels_for(edition.metadata.language)
+    names = dict(edition=edition, meta=edition.metadata, config=ctx.config, L=labels, parts=ctx.parts,
+                 relaxed=ctx.relaxed, proof=ctx.proof, marks=marks, shown=shown, index_pages=ctx.index_pages)
+    body = env.get_template("parts.html.j2").make_module(dict(
+        names, inl=inl, justified=justified, plain=plain, reference=book.reference,
+        endnotes=book.endnotes(edition), glosses=book.glosses(edition),
+        bibliography=book.bibliography(edition))).render(part)
+    borrowed = external_ids(body)
+    html = env.get_template("print.html.j2").render(
+        names, faces=FACES, fonts_url=ctx.fonts_url, css=styles.text("print.css"), body=Markup(body),
+        borrowed=borrowed, pad=ctx.pad, part_css=part_css(ctx))
+    return PartHTML(html, tuple(borrowed))
 
 
-def _glosses(edition: Edition) -> list[Note]:
-    from ..thai import thai_sorted
-    return thai_sorted([n for n in edition.notes if n.placement == "glossary"], key=lambda n: n.annotation.term)
+def external_ids(body: str) -> list[str]:
+    """Ids the HTML fragment ``body`` links to (``href="#id"``) and does not hold."""
+    from lxml import html as lxml_html
+
+    root = lxml_html.fragment_fromstring(body, create_parent="div")
+    held = set(root.xpath("//@id"))
+    return sorted({h[1:] for h in root.xpath("//a/@href") if h.startswith("#")} - held)
+
+
+def part_css(ctx: PrintContext) -> str:
+    """What a part's layout takes from the rest of the book: its first page number and, in the
+    front matter, the pages the contents and a proof's list of changes point to (numbers as wide
+    as a book's widest while the front matter is only counted, so its length does not change)."""
+    rules = []
+    if ctx.first_page != 1:
+        rules.append(f"@page :first {{ counter-reset: page {ctx.first_page}; }}")
+    if any(p.kind == "front" for p in ctx.parts[:1]):
+        targets = ctx.targets
+        if targets is None:
+            rules.append('.contents a::after { content: leader(". ") "0000"; }')
+            rules.append('.proof-page::after { content: "0000"; }')
+        else:
+            rules.extend(f'.contents a[href="#{ident}"]::after {{ content: leader(". ") "{page}"; }}'
+                         for ident, page in targets.items())
+            rules.extend(f'.proof-page[href="#{ident}"]::after {{ content: "{page}"; }}'
+                         for ident, page in targets.items())
+    return "\n".join(rules)
+
+
+def book_html(contexts: list[tuple[PrintContext, Part]], styles: Styles) -> str:
+    """The whole book as one HTML document (what one raw WeasyPrint run is measured on in
+    ``bench/``): every part's body in order, under one head."""
+    pieces = [render_part_html(ctx, part, styles).html for ctx, part in contexts]
+    first = pieces[0]
+    start = first.index("<body")
+    bodies = []
+    for html in pieces:
+        inner = html[html.index(">", html.index("<body")) + 1:html.rindex("</body>")]
+        bodies.append(inner)
+    return first[:first.index(">", start) + 1] + "".join(bodies) + "</body>\n</html>\n"

@@ -9,9 +9,8 @@ keep their layout context can have its margin boxes made again from the same sta
 keeps each page's side (left and right pages have different running heads and margins); a move by
 an odd number of pages is refused.
 
-This uses WeasyPrint internals; :func:`seam_problems` names what is needed and is checked by a test
-and before every use: when it is missing, documents are rendered as usual and cannot be moved
-(the book then lays a part out again at its page, as it would without this module).
+This uses WeasyPrint internals; :func:`problems` names what is needed, and
+:func:`edition.seam.install` refuses to run without it.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ import copy
 import functools
 
 
-def seam_problems() -> list[str]:
+def problems() -> list[str]:
     """What :func:`render` and :func:`move` need from WeasyPrint and do not find (empty when it holds)."""
     problems = []
     try:
@@ -65,8 +64,6 @@ def _movable_document_class():
 
 def render(html):
     """``html`` (a ``weasyprint.HTML``) laid out as ``html.render()`` would, its pages movable."""
-    if seam_problems():
-        return html.render()
     from weasyprint import DEFAULT_OPTIONS
 
     cls = _movable_document_class()

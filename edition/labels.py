@@ -1,0 +1,131 @@
+"""The words the edition generates itself (headings of the back matter, the imprint's field names,
+table headers ...), per language: every writer takes them from here, so print and EPUB agree.
+
+A language missing from the table, or a word missing in it, falls back to English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+LABELS: dict[str, dict[str, str]] = {
+    "th": {
+        "subtitle": "ฉบับตรวจชำระและอธิบายประกอบ",
+        "imprint": "ข้อมูลการพิมพ์",
+        "imprint-source": "ต้นฉบับ",
+        "imprint-editor": "บรรณาธิการ",
+        "imprint-edition": "ฉบับ",
+        "imprint-status": "สถานะ",
+        "imprint-rights": "ลิขสิทธิ์",
+        "imprint-identifiers": "รหัสประจำฉบับ",
+        "id-reading": "PDF ฉบับอ่านและเก็บรักษา",
+        "id-printer": "PDF ฉบับส่งโรงพิมพ์",
+        "id-epub": "EPUB",
+        "contents": "สารบัญ",
+        "notes": "หมายเหตุท้ายบท",
+        "glossary": "อภิธานศัพท์",
+        "bibliography": "บรรณานุกรม",
+        "corrections": "ภาคผนวก: การแก้ไขต้นฉบับ",
+        "corrections-short": "การแก้ไขต้นฉบับ",
+        "index": "ดัชนีบุคคล",
+        "corrections-intro": "รายการการแก้ไขข้อความ OCR ทั้งหมด {count} แห่ง แต่ละแห่งระบุตำแหน่ง ข้อความเดิม "
+                             "ข้อความที่แก้ และระดับความมั่นใจ",
+        "col-id": "รหัส",
+        "col-paragraph": "ย่อหน้า",
+        "col-original": "ต้นฉบับ OCR",
+        "col-reading": "แก้เป็น",
+        "col-cert": "ความมั่นใจ",
+        "author-note": "เชิงอรรถของผู้เขียน",
+        "glossary-ref": "อภิธานศัพท์",
+        "titlepage": "หน้าชื่อเรื่อง",
+        "bodymatter": "เนื้อเรื่อง",
+        "landmarks": "จุดสำคัญ",
+        "page-list": "เลขหน้าฉบับพิมพ์",
+        "proof-title": "ฉบับตรวจแก้: หมายเหตุที่เปลี่ยนไปตั้งแต่ {old}",
+        "proof-count": "{count} หมายเหตุ แต่ละแห่งมีแถบที่ขอบหน้า",
+        "proof-note": "หมายเหตุ",
+        "proof-id": "รหัส",
+        "proof-change": "การเปลี่ยนแปลง",
+        "proof-page": "หน้า",
+        "added": "เพิ่ม",
+        "changed": "แก้ไข",
+        "moved": "ย้ายที่",
+        "reanchored": "ยึดตำแหน่งใหม่",
+        "space": "(ช่องว่าง)",
+        "deleted": "(ลบ)",
+        "no-date": "ม.ป.ป.",
+        "page": "หน้า",
+    },
+    "en": {
+        "subtitle": "An annotated edition",
+        "imprint": "Imprint",
+        "imprint-source": "Source",
+        "imprint-editor": "Editor",
+        "imprint-edition": "Edition",
+        "imprint-status": "status",
+        "imprint-rights": "Rights",
+        "imprint-identifiers": "Identifiers",
+        "id-reading": "PDF for reading and archiving",
+        "id-printer": "PDF for the printer",
+        "id-epub": "EPUB",
+        "contents": "Contents",
+        "notes": "Notes",
+        "glossary": "Glossary",
+        "bibliography": "Bibliography",
+        "corrections": "Appendix: Corrections to the source",
+        "corrections-short": "Corrections to the source",
+        "index": "Index of persons",
+        "corrections-intro": "All {count} corrections of the OCR text, each with its place, the text as found, "
+                             "the text as corrected and how certain the correction is.",
+        "col-id": "Id",
+        "col-paragraph": "Paragraph",
+        "col-original": "OCR reading",
+        "col-reading": "Corrected",
+        "col-cert": "Certainty",
+        "author-note": "the author's note",
+        "glossary-ref": "glossary",
+        "titlepage": "Title page",
+        "bodymatter": "Start of text",
+        "landmarks": "Landmarks",
+        "page-list": "Pages of the print edition",
+        "proof-title": "Proof: notes changed since {old}",
+        "proof-count": "{count} notes, each marked with a bar in the margin",
+        "proof-note": "Note",
+        "proof-id": "Id",
+        "proof-change": "Change",
+        "proof-page": "Page",
+        "added": "added",
+        "changed": "changed",
+        "moved": "moved",
+        "reanchored": "re-anchored",
+        "space": "(space)",
+        "deleted": "(deleted)",
+        "no-date": "n.d.",
+        "page": "p.",
+    },
+}
+
+
+class Labels(Mapping[str, str]):
+    """The labels of one language, English where it has none."""
+
+    def __init__(self, lang: str):
+        base = (lang or "en").split("-")[0].lower()
+        self.lang = base if base in LABELS else "en"
+        self._table = {**LABELS["en"], **LABELS.get(base, {})}
+
+    def __getitem__(self, key: str) -> str:
+        return self._table[key]
+
+    def __iter__(self):
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def __call__(self, key: str, **values) -> str:
+        return self._table[key].format(**values) if values else self._table[key]
+
+
+def labels_for(lang: str) -> Labels:
+    return Labels(lang)
