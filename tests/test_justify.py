@@ -138,13 +138,13 @@ def test_a_paragraph_the_justifier_cannot_measure_is_set_ragged_not_overflowing(
 def test_set_line_shares_slack_by_stretch_and_caps_glyph_scaling_and_edge_gaps():
     from edition.writers.justify import EXPANSION, MAX_EXPANSION, StretchPoint, set_line
 
-    assert (EXPANSION, MAX_EXPANSION) == (0.02, 0.03)  # the figures below are worked out for these
+    assert (EXPANSION, MAX_EXPANSION) == (0.025, 0.03)  # the figures below are worked out for these
     words = [StretchPoint(3, 1.0, 0.0), StretchPoint(7, 1.0, 0.0)]
-    # 2 px of slack, 100 px of glyphs: stretch 1 + 1 + 2 (2 % of 100) = 4, ratio 0.5
+    # 2 px of slack, 100 px of glyphs: stretch 1 + 1 + 2.5 (2.5 % of 100) = 4.5, ratio 4/9
     line = set_line(2.0, words, 100.0, 10.0)
-    assert line.scale == pytest.approx(1.01) and [e for _, e in line.extras] == pytest.approx([0.5, 0.5])
+    assert line.scale == pytest.approx(1 + 0.025 * 4 / 9) and [e for _, e in line.extras] == pytest.approx([4 / 9] * 2)
     assert not line.loose
-    # 10 px: ratio 2.5 would scale the glyphs 5 %; they stop at 3 % and the words take the rest
+    # 10 px: ratio 10/4.5 would scale the glyphs 5.6 %; they stop at 3 % and the words take the rest
     line = set_line(10.0, words, 100.0, 10.0)
     assert line.scale == pytest.approx(1.03) and [e for _, e in line.extras] == pytest.approx([3.5, 3.5])
     assert line.loose  # 0.35 em between words
@@ -152,10 +152,10 @@ def test_set_line_shares_slack_by_stretch_and_caps_glyph_scaling_and_edge_gaps()
     capped = [StretchPoint(3, 1.0, 0.0, cap=0.5), StretchPoint(7, 1.0, 0.0)]
     line = set_line(2.0, capped, 0.0, 10.0)
     assert dict(line.extras) == pytest.approx({3: 0.5, 7: 1.5})
-    # overfull by 1 px: only phrase spaces (0.6) and glyphs (2 % of 20 = 0.4) shrink, ratio -1
+    # overfull by 1 px: only phrase spaces (0.6) and glyphs (2.5 % of 20 = 0.5) shrink, ratio -1/1.1
     mixed = [StretchPoint(3, 0.2, 0.6), StretchPoint(7, 1.0, 0.0)]
     line = set_line(-1.0, mixed, 20.0, 10.0)
-    assert line.scale == pytest.approx(0.98) and dict(line.extras) == pytest.approx({3: -0.6, 7: 0.0})
+    assert line.scale == pytest.approx(1 - 0.025 / 1.1) and dict(line.extras) == pytest.approx({3: -0.6 / 1.1, 7: 0.0})
 
 
 def test_after_an_edit_only_the_edited_block_is_measured_and_the_breaks_are_those_of_a_cold_run(tmp_path):

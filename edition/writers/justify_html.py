@@ -7,9 +7,12 @@ The line breaking itself is :mod:`edition.writers.justify`.
 from __future__ import annotations
 
 import copy
+import functools
+import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..cache import Cache, content_key
 from .justify import (
@@ -170,8 +173,9 @@ def impose_breaks(html: str, cache: Cache, render: Callable[[str], object]) -> J
         for child in list(note):
             note.remove(child)
         note.text = None
+    # the line breaker's code itself is part of every key: a change to it never reuses old breaks
     settings = json.dumps([SPACE_STRETCH, SPACE_SHRINK, WORD_STRETCH, EXPANSION, MAX_EXPANSION, LOOSE_GAP,
-                           LINE_PENALTY, VERSION])
+                           LINE_PENALTY, VERSION, _breaker_digest()])
     head = lxml_html.tostring(measuring.find("head"), encoding="unicode")
     elements = {el.get("id"): el for el in measuring.iter()
                 if isinstance(el.tag, str) and el.get("id") and "justify" in (el.get("class") or "").split()}
@@ -215,6 +219,13 @@ def impose_breaks(html: str, cache: Cache, render: Callable[[str], object]) -> J
                 element.set("class", " ".join(c if c != "justify" else "justify-failed"
                                               for c in element.get("class", "").split()))
     return Justification(plans, {b.id: b.text for b in blocks}, _serialise(doc), tuple(ragged))
+
+
+@functools.cache
+def _breaker_digest() -> str:
+    from . import justify
+
+    return hashlib.sha256(Path(justify.__file__).read_bytes()).hexdigest()
 
 
 def _context(el) -> str:
