@@ -52,8 +52,11 @@ def _chapter_copy(source: Path, k: int, paragraphs: int | None) -> bytes:
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
 
 
-def make_book(target: Path, chapters: int, paragraphs: int | None = None, source: Path = ROOT) -> Path:
-    """Write a project with ``chapters`` chapters into ``target`` (created; must not exist)."""
+def make_book(target: Path, chapters: int, paragraphs: int | None | list[int | None] = None,
+              source: Path = ROOT) -> Path:
+    """Write a project with ``chapters`` chapters into ``target`` (created; must not exist);
+    ``paragraphs``: how many paragraphs each chapter keeps (all of them when None; a list gives
+    each chapter its own)."""
     target.mkdir(parents=True)
     shutil.copytree(source / "styles", target / "styles")
     (target / "manuscript").mkdir()
@@ -62,7 +65,8 @@ def make_book(target: Path, chapters: int, paragraphs: int | None = None, source
     kept: dict[int, set[str]] = {}
     for k in range(1, chapters + 1):
         name = f"manuscript/chapter-{k:02d}.xml"
-        data = _chapter_copy(source / "manuscript" / "chapter-03.xml", k, paragraphs)
+        keep = paragraphs[k - 1] if isinstance(paragraphs, list) else paragraphs
+        data = _chapter_copy(source / "manuscript" / "chapter-03.xml", k, keep)
         (target / name).write_bytes(data)
         names.append(name)
         kept[k] = set(re.findall(rf'xml:id="ch{k}-(p\d{{3}})"', data.decode("utf-8")))

@@ -28,7 +28,7 @@ BUILD = f"""
 import sys
 from pathlib import Path
 sys.path.insert(0, {str(ROOT)!r})
-from edition.pipeline import build
+from edition.build.pipeline import build
 build(Path(sys.argv[1]), progress=lambda s: print(s, file=sys.stderr, flush=True))
 """
 

@@ -25,6 +25,17 @@ def css_px(length: str, field: str) -> float:
 
 
 @dataclass(frozen=True)
+class Cluster:
+    """Where the book's jobs may run besides this machine (book.yaml ``cluster:``): a Dask
+    scheduler's address, and the TLS files that prove who may use it."""
+
+    scheduler: str | None = None
+    ca: Path | None = None  # the certificate authority that signed the scheduler's and workers' certificates
+    cert: Path | None = None  # this client's certificate and key
+    key: Path | None = None
+
+
+@dataclass(frozen=True)
 class Book:
     root: Path
     name: str
@@ -33,6 +44,7 @@ class Book:
     wordlist: Path | None
     front: tuple[str, ...]
     back: tuple[str, ...]
+    cluster: Cluster = Cluster()
 
 
 @dataclass(frozen=True)
@@ -71,7 +83,8 @@ def load_book(root: Path) -> Book:
         wordlist = root / data["wordlist"] if data.get("wordlist") else None
         front = tuple(str(s) for s in data.get("front", FRONT_SECTIONS))
         back = tuple(str(s) for s in data.get("back", BACK_SECTIONS))
-        book = Book(root, str(data["name"]), chapters, root / data["annotations"], wordlist, front, back)
+        cluster = _cluster(data.get("cluster") or {}, root, path, line)
+        book = Book(root, str(data["name"]), chapters, root / data["annotations"], wordlist, front, back, cluster)
     except (KeyError, TypeError) as exc:
         raise EditionError.at(path, line, f"book manifest is missing {exc}",
                               "book.yaml needs name, chapters and annotations") from exc
@@ -84,6 +97,23 @@ def load_book(root: Path) -> Book:
         raise EditionError.at(path, line, "back: the index must come last",
                               "move index to the end of back: (its page numbers point into everything before it)")
     return book
+
+
+def _cluster(data, root: Path, path: Path, line: int | None) -> Cluster:
+    if not isinstance(data, dict) or set(data) - {"scheduler", "tls"}:
+        raise EditionError.at(path, line, "cluster: takes scheduler: and tls: (ca, cert, key)",
+                              "see the README, 'Beyond one machine'")
+    tls = data.get("tls") or {}
+    if not isinstance(tls, dict) or set(tls) - {"ca", "cert", "key"}:
+        raise EditionError.at(path, line, "cluster: tls: takes ca:, cert: and key: (PEM files)",
+                              "see the README, 'Beyond one machine'")
+    files = {k: root / str(v) for k, v in tls.items()}
+    for name, file in files.items():
+        if not file.is_file():
+            raise EditionError.at(path, line, f"cluster: tls: {name}: {file} is not a file",
+                                  "name the PEM files of the cluster's certificate authority and of this client")
+    scheduler = data.get("scheduler")
+    return Cluster(str(scheduler) if scheduler else None, files.get("ca"), files.get("cert"), files.get("key"))
 
 
 def load_print_config(root: Path, trim: str | None = None) -> PrintConfig:

@@ -117,3 +117,36 @@ def test_an_unchanged_chapter_is_not_laid_out_again(book_source, tmp_path):
     laid = re.search(r"laid out \d+ of \d+ parts: (.*) \(the others", result.stderr)
     assert laid, result.stderr
     assert "ch2" in laid.group(1).split(", ") and "ch1" not in laid.group(1).split(", "), result.stderr
+
+
+def test_a_tls_scheduler_is_reached_with_the_certificates_book_yaml_names(book_source, in_process, tmp_path):
+    """A scheduler that speaks only TLS: the build reaches it with the files book.yaml names and
+    gives the in-process bytes; without them it stops with a clear message, before any work."""
+    import yaml
+    from distributed import LocalCluster
+    from distributed.security import Security
+
+    root = _fresh_copy(book_source, tmp_path / "book")
+    security = Security.temporary()
+    certs = root / "certs"
+    certs.mkdir()
+    for name, pem in (("ca.pem", security.tls_ca_file), ("client.pem", security.tls_client_cert),
+                      ("client-key.pem", security.tls_client_key)):
+        (certs / name).write_text(pem, encoding="utf-8")
+    cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                           protocol="tls://", security=security, dashboard_address=None)
+    try:
+        address = cluster.scheduler_address
+        assert address.startswith("tls://")
+        refused = run_build(root, "build", "--scheduler", address)
+        assert refused.returncode == 1 and "names no certificates" in refused.stderr, refused.stderr
+        assert "Traceback" not in refused.stderr
+        manifest = yaml.safe_load((root / "book.yaml").read_text(encoding="utf-8"))
+        manifest["cluster"] = {"tls": {"ca": "certs/ca.pem", "cert": "certs/client.pem", "key": "certs/client-key.pem"}}
+        (root / "book.yaml").write_text(yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8")
+        result = run_build(root, "build", "--scheduler", address)
+    finally:
+        cluster.close()
+    assert result.returncode == 0, result.stderr
+    mine, reference = _outputs(root), _outputs(in_process)
+    assert [n for n in mine if mine[n] != reference.get(n) and n != ".build-manifest.json"] == []

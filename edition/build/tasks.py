@@ -43,6 +43,7 @@ class Env:
     parts: tuple[Part, ...]  # the book's parts, in order
     variants: tuple[str, ...]  # the PDFs to write: "reading", "printer"
     proof: dict | None = None  # an editor's proof: the notes to mark
+    machine: str = ""  # the machine that started the build (:func:`machine_id`): its paths are ours
 
 
 @dataclass(frozen=True)
@@ -80,14 +81,25 @@ class Place:
     scratch: Path
 
 
+def machine_id() -> str:
+    """This machine, as a worker can tell it from another: host name and boot id."""
+    import socket
+
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        boot = ""
+    return f"{socket.gethostname()}/{boot}"
+
+
 @functools.cache
-def _place(root: Path, cache: Cache) -> Place:
+def _place(root: Path, cache: Cache, machine: str) -> Place:
     """The project's own build folder when this worker runs on the machine that started the build;
     otherwise a folder of the worker's own, with the fonts and profiles of its own Debian packages
     (the README says: same pinned environment, same fonts) and a cache of its own."""
     from ..fonts import stage_fonts, stage_profiles
 
-    if cache.usable() and (root / "build").is_dir():
+    if machine == machine_id() and cache.usable() and (root / "build").is_dir():
         base, fetch_root = root / "build", root
     else:
         from distributed import get_worker
@@ -103,7 +115,7 @@ def _place(root: Path, cache: Cache) -> Place:
 
 
 def place(env: Env) -> Place:
-    return _place(env.root, env.cache)
+    return _place(env.root, env.cache, env.machine)
 
 
 def _print_context(env: Env, edition: Edition, first_page: int = 1, relaxed: frozenset[str] = frozenset(),

@@ -42,8 +42,6 @@ MAX_EXPANSION = 0.03
 EDGE_SHARE = 0.6  # of a word boundary's stretch, for one at an element's edge
 EDGE_CAP = 0.09  # em
 LOOSE_GAP = 0.15  # em: a line whose word gaps would pass this is set loose and reported
-WIDE_GAP = 0.10  # em: word gaps wider than this are priced beyond the cube of the ratio
-WIDE_PENALTY = 300  # demerit points per 0.01 em beyond WIDE_GAP
 LINE_PENALTY = 10
 EMERGENCY = 1e7
 VERSION = 8  # of the line-breaking rules: part of the cache key
@@ -192,12 +190,9 @@ def break_paragraph(text: str, breaks: Sequence[int], m: Measure,
             else:
                 r = slack / y if y > 0 else 1e3
                 loose = int(r * WORD_STRETCH > LOOSE_GAP)
-                # a word gap a reader could take for a space costs more than the cube says: the
-                # breaker prefers several lines slightly loose to one visibly gappy
-                wide = max(0.0, min(r, 1e3) * WORD_STRETCH - WIDE_GAP) / 0.01 * WIDE_PENALTY
                 # no cap on badness (TeX caps it at 10000): one very loose line must never look
                 # cheaper than several slightly loose ones
-                demerits = (LINE_PENALTY + 100 * min(r, 1e3) ** 3 + wide) ** 2
+                demerits = (LINE_PENALTY + 100 * min(r, 1e3) ** 3) ** 2
             total = best[a][0] + demerits
             if choice is None or total < choice[0]:
                 choice = (total, a, best[a][2] + loose)
