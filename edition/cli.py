@@ -25,6 +25,16 @@ def _report(problems: list[Problem], root: Path) -> None:
         console.print(p.format(root), style=style, markup=False)
 
 
+def _resolution(args):
+    """The project's resolution, its edition made (warnings and all), or its problems raised."""
+    from .resolve import load
+
+    _, _, resolution = load(args.root)
+    if resolution.edition is None:
+        raise EditionError(resolution.problems)
+    return resolution
+
+
 def cmd_build(args) -> int:
     from .build.builders import FORMATS
     from .build.pipeline import BuildOptions, build
@@ -85,11 +95,8 @@ def cmd_lint(args) -> int:
     import time
 
     from .lint import lint_chapter
-    from .resolve import load
 
-    _, _, resolution = load(args.root)
-    if resolution.edition is None:
-        raise EditionError(resolution.problems)
+    resolution = _resolution(args)
     start = time.perf_counter()
     counts: dict[str, int] = {}
     for chapter in resolution.edition.chapters:
@@ -115,11 +122,8 @@ def cmd_corrections(args) -> int:
     from rich.table import Table
 
     from .model import shown
-    from .resolve import load
 
-    _, _, resolution = load(args.root)
-    if resolution.edition is None:
-        raise EditionError(resolution.problems)
+    resolution = _resolution(args)
     corrections = resolution.edition.corrections
     if args.format == "tsv":
         print("id\tparagraph\tsic\tcorr\tcert")
@@ -138,11 +142,8 @@ def cmd_corrections(args) -> int:
 
 def cmd_reanchor(args) -> int:
     from .reanchor import proposals, write_back
-    from .resolve import load
 
-    _, _, resolution = load(args.root)
-    if resolution.edition is None:
-        raise EditionError(resolution.problems)
+    resolution = _resolution(args)
     found = proposals(resolution)
     console = _console()
     lost = [p for p in resolution.problems

@@ -88,16 +88,22 @@ def read_annotation_dir(directory: Path) -> AnnotationSets:
     return result
 
 
-def read_bibliography(path: Path, result: AnnotationSets) -> None:
+def _checked_yaml(path: Path, schema: str, result: AnnotationSets):
+    """The YAML file's data when it parses and its schema holds; otherwise None, the problems kept."""
     result.files.append(path)
     try:
         data = load_yaml(path)
     except EditionError as exc:
         result.problems.extend(exc.problems)
-        return
-    problems = _schema_problems(path, data, "bibliography.schema.json")
+        return None
+    problems = _schema_problems(path, data, schema)
     result.problems.extend(problems)
-    if problems:
+    return None if problems else data
+
+
+def read_bibliography(path: Path, result: AnnotationSets) -> None:
+    data = _checked_yaml(path, "bibliography.schema.json", result)
+    if data is None:
         return
     for entry in data["entries"]:
         key = entry["key"]
@@ -116,15 +122,8 @@ def _citation_line(path: Path, needle: str, start: int) -> int:
 
 
 def read_annotation_set(path: Path, result: AnnotationSets) -> None:
-    result.files.append(path)
-    try:
-        data = load_yaml(path)
-    except EditionError as exc:
-        result.problems.extend(exc.problems)
-        return
-    problems = _schema_problems(path, data, "annotation-set.schema.json")
-    result.problems.extend(problems)
-    if problems:
+    data = _checked_yaml(path, "annotation-set.schema.json", result)
+    if data is None:
         return
     seen = {a.id: a for a in result.annotations}
     for item in data["annotations"]:
