@@ -142,9 +142,10 @@ class _Run:
                 workers = list(self.client.who_has([where]).get(where.key, ())) if where is not None else None
                 if where is None:
                     self.relaid += 1
+                placement = {"workers": workers, "allow_other_workers": True} if workers else {}
                 written = self.submit(tasks.write_part, self.env_future, part, self.slices[part],
                                       where if where is not None else self.laid[part], *before, name="write", key=key,
-                                      priority=WRITE, workers=workers or None, allow_other_workers=True)
+                                      priority=WRITE, **placement)
                 new.append(written)
             self.written[part] = written
             self._epub_part(part, self.laid[part].data.shifted(first).page_starts)
