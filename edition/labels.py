@@ -28,6 +28,13 @@ LABELS: dict[str, dict[str, str]] = {
         "corrections": "ภาคผนวก: การแก้ไขต้นฉบับ",
         "corrections-short": "การแก้ไขต้นฉบับ",
         "index": "ดัชนีบุคคล",
+        "names": "ภาคผนวก: ชื่อเฉพาะและการถอดเสียง",
+        "names-intro": "ตัวบทคงการสะกดชื่อตามผู้เขียน หมายเหตุของบรรณาธิการใช้การถอดเสียงแบบเดียวตลอดเล่ม "
+                       "ตารางนี้เทียบรูปทั้งสองกับชื่อในภาษาเดิมและภาษาอังกฤษ",
+        "col-author-form": "ตัวบท",
+        "col-notes-form": "หมายเหตุ",
+        "col-source-form": "ภาษาเดิม",
+        "col-english": "อังกฤษ",
         "corrections-intro": "รายการการแก้ไขข้อความ OCR ทั้งหมด {count} แห่ง แต่ละแห่งระบุตำแหน่ง ข้อความเดิม "
                              "ข้อความที่แก้ และระดับความมั่นใจ",
         "col-id": "รหัส",
@@ -75,6 +82,13 @@ LABELS: dict[str, dict[str, str]] = {
         "corrections": "Appendix: Corrections to the source",
         "corrections-short": "Corrections to the source",
         "index": "Index of persons",
+        "names": "Appendix: Names and their spellings",
+        "names-intro": "The text keeps the author's spellings; the editor's notes use one transliteration "
+                       "throughout. This table gives both with the original and the English form.",
+        "col-author-form": "Text",
+        "col-notes-form": "Notes",
+        "col-source-form": "Original",
+        "col-english": "English",
         "corrections-intro": "All {count} corrections of the OCR text, each with its place, the text as found, "
                              "the text as corrected and how certain the correction is.",
         "col-id": "Id",

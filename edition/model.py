@@ -123,6 +123,11 @@ class Entity:
     latin: str  # the name in its own (romanised) form, for the index
     forms: tuple[str, ...]
     dates: str = ""
+    spellings: tuple[tuple[str, str, str], ...] = ()  # every name form: (language, type, text)
+
+    def spelled(self, lang: str, kind: str | None = None) -> tuple[str, ...]:
+        """The forms in ``lang`` (of ``kind``: "" for the main form, "variant", "notes" ...)."""
+        return tuple(t for lg, ty, t in self.spellings if lg == lang and (kind is None or ty == kind))
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .model import BiblEntry, Chapter, Correction, Edition, IndexEntry, Inline, Note, Span, Text
+from .model import BiblEntry, Chapter, Correction, Edition, Entity, IndexEntry, Inline, Note, Span, Text
 
 FRONT_SECTIONS = ("title-page", "imprint", "contents")
-BACK_SECTIONS = ("notes", "glossary", "bibliography", "corrections", "index")
+BACK_SECTIONS = ("notes", "glossary", "names", "bibliography", "corrections", "index")
 # each back-matter section's role in the EPUB (epub:type, ARIA role) and its heading's label
 BACK_SEMANTICS = {"notes": ("endnotes", "doc-endnotes"), "glossary": ("glossary", "doc-glossary"),
+                  "names": ("appendix", "doc-appendix"),
                   "bibliography": ("bibliography", "doc-bibliography"), "corrections": ("appendix", "doc-appendix"),
                   "index": ("index", "doc-index")}
 
@@ -47,7 +48,7 @@ def book_parts(edition: Edition, front: tuple[str, ...] = FRONT_SECTIONS,
     if sections:
         parts.append(Part("front", sections[0], "front", sections=sections))
     parts.extend(Part("chapter", c.id, "chapter", i) for i, c in enumerate(edition.chapters))
-    present = {"notes": bool(endnotes(edition)), "glossary": bool(glosses(edition)),
+    present = {"notes": bool(endnotes(edition)), "glossary": bool(glosses(edition)), "names": bool(names(edition)),
                "bibliography": bool(edition.bibliography), "corrections": bool(edition.corrections),
                "index": bool(edition.person_index)}
     parts.extend(Part("back", name, name) for name in back if present.get(name))
@@ -105,6 +106,38 @@ def _merged(nodes: list[Inline]) -> list[Inline]:
         else:
             out.append(node)
     return out
+
+
+@dataclass(frozen=True)
+class NameRow:
+    """One name of the table of names: how the author spells it, how the notes do, the original
+    and an English form (the transliteration policy: docs/transliteration.md)."""
+
+    entity: Entity
+    author: tuple[str, ...]
+    notes: str
+    original: str
+    original_lang: str
+    english: str
+
+
+def names(edition: Edition) -> list[NameRow]:
+    """Every person, place and organisation of the header whose notes' form or original spelling
+    the header gives, in Thai order of the author's form."""
+    from .thai import thai_sorted
+
+    lang = (edition.metadata.language or "th").split("-")[0]
+    rows = []
+    for e in edition.entities:
+        if e.kind == "work":
+            continue
+        author = e.spelled(lang, "") + e.spelled(lang, "variant")
+        notes = next(iter(e.spelled(lang, "notes")), "")
+        original_lang, original = next(((lg, t) for lg, _, t in e.spellings if lg not in (lang, "en")), ("", ""))
+        english = next(iter(e.spelled("en")), "")
+        if notes or original:
+            rows.append(NameRow(e, author or (e.name,), notes or e.name, original, original_lang, english))
+    return thai_sorted(rows, key=lambda r: r.author[0])
 
 
 def corrections(edition: Edition) -> tuple[Correction, ...]:
@@ -172,4 +205,6 @@ def _slice(edition: Edition, part: Part) -> Edition:
         return replace(empty, corrections=edition.corrections)
     if part.name == "index":
         return replace(empty, person_index=edition.person_index)
+    if part.name == "names":
+        return empty
     raise ValueError(f"no such part of the back matter: {part.name}")

@@ -218,3 +218,21 @@ def test_dist_carries_every_annotation_as_json_ld_that_points_at_the_right_words
         prose = re.sub(r"\[@[^\]]*\]|\{[^}]*\}", " ", source["body"])  # citations (shown as labels) and attributes
         words = [w for w in re.split(r"[\s\[\]()*,.]+", prose) if len(w) > 6]
         assert sum(w in item["body"]["value"] for w in words) >= 0.8 * len(words), ident
+
+
+def test_a_line_fold_between_thai_characters_is_no_space_and_check_points_at_it(tmp_path):
+    """An editor's line wrap inside a Thai phrase must not print a space; a phrase space at a wrap
+    is written at the line's end; a wrap next to Latin text is a space, as YAML folds it."""
+    from edition.inlines import reading_text
+    from edition.readers.annotations import AnnotationSets, read_annotation_set
+
+    path = tmp_path / "notes.yaml"
+    path.write_text("set: t\ntitle: t\nannotations:\n- id: n1\n  type: footnote\n  target:\n    paragraph: p1\n"
+                    "    exact: x\n  resp: '#ed'\n  body: >-\n    ภาวะหลอดเลือดสมอง\n    ครั้งที่สาม ในเดือน \n"
+                    "    พฤศจิกายน 1927 Lenin\n    Testament\n", encoding="utf-8")
+    sets = AnnotationSets()
+    read_annotation_set(path, sets)
+    (note,) = sets.annotations
+    assert reading_text(note.body) == "ภาวะหลอดเลือดสมองครั้งที่สาม ในเดือน พฤศจิกายน 1927 Lenin Testament"
+    folds = [p for p in sets.problems if "line fold" in p.message]
+    assert [(p.line, p.severity) for p in folds] == [(12, "warning")]

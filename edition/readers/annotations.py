@@ -88,11 +88,11 @@ def read_annotation_dir(directory: Path) -> AnnotationSets:
     return result
 
 
-def _checked_yaml(path: Path, schema: str, result: AnnotationSets):
+def _checked_yaml(path: Path, schema: str, result: AnnotationSets, thai_folds: bool = False):
     """The YAML file's data when it parses and its schema holds; otherwise None, the problems kept."""
     result.files.append(path)
     try:
-        data = load_yaml(path)
+        data = load_yaml(path, thai_folds=thai_folds)
     except EditionError as exc:
         result.problems.extend(exc.problems)
         return None
@@ -122,7 +122,7 @@ def _citation_line(path: Path, needle: str, start: int) -> int:
 
 
 def read_annotation_set(path: Path, result: AnnotationSets) -> None:
-    data = _checked_yaml(path, "annotation-set.schema.json", result)
+    data = _checked_yaml(path, "annotation-set.schema.json", result, thai_folds=True)
     if data is None:
         return
     seen = {a.id: a for a in result.annotations}
@@ -133,6 +133,10 @@ def read_annotation_set(path: Path, result: AnnotationSets) -> None:
                                            f"already used at {other.file}:{other.line}; choose another id"))
             continue
         body_line = item.key_lines.get("body", item.line)
+        for line in getattr(item["body"], "thai_joins", ()):
+            result.problems.append(Problem(str(path), line, "a line fold between two Thai characters, read as no "
+                                           "space", "if a phrase ends there, end the line with a space; or keep "
+                                           "the body on one line", "warning"))
         body, body_problems = parse_body(item["body"], str(path), body_line)
         result.problems.extend(body_problems)
         citations = tuple(dict.fromkeys(n.key for n in _walk(body) if isinstance(n, Citation)))

@@ -131,8 +131,10 @@ class _Reader:
                     continue
                 forms = tuple(dict.fromkeys("".join(n.itertext()).strip() for n in thai))
                 dates = " - ".join(d.get("when", "") for d in item if _local(d) in ("birth", "death"))
+                spellings = tuple((n.get(XML_LANG, "th"), n.get("type", ""), " ".join("".join(n.itertext()).split()))
+                                  for n in names)
                 out.append(Entity(ident, kind, forms[0], "".join(latin[0].itertext()).strip() if latin else "",
-                                  forms, dates))
+                                  forms, dates, spellings))
         return tuple(out)
 
     # --- body -----------------------------------------------------------------------------

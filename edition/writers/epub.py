@@ -331,6 +331,16 @@ def _corrections_body(ctx: _Ctx, labels) -> list[J]:
                     labels["col-cert"]], rows)]
 
 
+def _names_body(ctx: _Ctx, labels) -> list[J]:
+    rows = [[_str_runs(", ".join(r.author)), _str_runs(r.notes),
+             [{"t": "Span", "c": [_attr(kv=[("lang", r.original_lang)]), _str_runs(r.original)]}] if r.original else [],
+             [{"t": "Span", "c": [_attr(kv=[("lang", "en")]), _str_runs(r.english)]}] if r.english else []]
+            for r in book.names(ctx.edition)]
+    intro = {"t": "Para", "c": _str_runs(labels["names-intro"])}
+    return [intro, _table([labels["col-author-form"], labels["col-notes-form"], labels["col-source-form"],
+                           labels["col-english"]], rows)]
+
+
 def _index_body(ctx: _Ctx, labels) -> list[J]:
     items = []
     for entry in book.index_entries(ctx.edition):
@@ -345,7 +355,8 @@ def _index_body(ctx: _Ctx, labels) -> list[J]:
     return [{"t": "BulletList", "c": items}]
 
 
-_BACK_BODIES = {"notes": _notes_body, "glossary": _glossary_body, "bibliography": _bibliography_body,
+_BACK_BODIES = {"notes": _notes_body, "glossary": _glossary_body, "names": _names_body,
+                "bibliography": _bibliography_body,
                 "corrections": _corrections_body, "index": _index_body}
 
 

@@ -224,7 +224,7 @@ def render_part_html(ctx: PrintContext, part: Part, styles: Styles) -> PartHTML:
                  relaxed=ctx.relaxed, proof=ctx.proof, marks=marks, shown=shown, index_pages=ctx.index_pages)
     body = env.get_template("parts.html.j2").make_module(dict(
         names, inl=inl, justified=justified, plain=plain, reference=book.reference,
-        endnotes=book.endnotes(edition), glosses=book.glosses(edition),
+        endnotes=book.endnotes(edition), glosses=book.glosses(edition), names=book.names(edition),
         bibliography=book.bibliography(edition))).render(part)
     borrowed = external_ids(body)
     html = env.get_template("print.html.j2").render(
