@@ -5,15 +5,16 @@ Every part of the book (front matter, chapters, sections of the back matter) is 
     lay out (pages from 1) --counts of every part before it--> write (both PDFs) --> merge
                                               \\--> its part of the EPUB --> the EPUB
 
-- ``lay out`` tasks start at once, all of them: a part's layout does not wait for any other part.
-  The front matter is only counted (its contents' numbers are not known yet).
+- ``lay out`` tasks run in book order, one per worker at a time: a part's layout does not wait
+  for any other part. The front matter is only counted (its contents' numbers are not known yet).
 - A part's ``write`` task takes the results of the ``lay out`` tasks of every part before it (the
   page counts flow as task results) and runs on the worker that holds the part's layout, which
   gives it its page numbers (only the margin boxes change) and writes it; elsewhere it is laid out
   again at its page.
 - The index (last) is laid out once every chapter is counted, with their pages; the front matter
   once every part is, with the contents' pages.
-- The merges and the EPUB run once every part is written.
+- The EPUB runs on a worker once every part is written, while this process, which holds every
+  part's PDF already, merges them (one variant after the other: a merge holds the whole book).
 
 Keys are content hashes, and the build's cache (``build/cache``) is kept by this process, which
 receives every result: a part whose inputs are unchanged is not sent to any worker at all, so a
@@ -28,7 +29,7 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..cache import content_key
 from ..model import Edition
@@ -108,17 +109,32 @@ class _Run:
                 self.laid_out.append(part.id)
         return self.client.submit(fn, *args, key=f"{name}-{key}", pure=False, **kwargs)
 
-    # pass 1: every layout at once -------------------------------------------------------------------
+    # pass 1: the layouts, in book order, as many at a time as there are workers -----------------------
     def lay_out(self) -> None:
+        """Take every layout the cache has; queue the others (:meth:`lay_out_more` submits them)."""
+        self.queue: list[tuple[int, Part, str]] = []
         for n, part in enumerate(self.counted):
             key = tasks.layout_key(self.env, part, self.slices[part])
             found = self.cache.get_json("laid", key)
             if found is not None:
                 self.laid[part] = Laid(key, part, PageData.from_dict(found["data"]), frozenset(found["relaxed"]))
             else:
-                future = self.submit(tasks.lay_out_part, self.env_future, part, self.slices[part], name="lay-out",
-                                     key=key, priority=LAY_OUT - n)
-                self.laying[future] = part
+                self.queue.append((n, part, key))
+        self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+
+    def lay_out_more(self, running: int) -> list:
+        """Submit queued layouts until as many run as there are workers. One at a time per worker:
+        a layout waits in its worker's memory until the parts before it are counted, and the
+        write it waits for is submitted before the next layout, so a worker holds one or two
+        layouts, never a queue of them (a chapter's layout is a quarter of a gigabyte)."""
+        new = []
+        while self.queue and running + len(new) < self.workers:
+            n, part, key = self.queue.pop(0)
+            future = self.submit(tasks.lay_out_part, self.env_future, part, self.slices[part], name="lay-out",
+                                 key=key, priority=LAY_OUT - n)
+            self.laying[future] = part
+            new.append(future)
+        return new
 
     def on_laid(self, future) -> None:
         part = self.laying[future]
@@ -178,15 +194,18 @@ class _Run:
         found = self.cache.get_json("written", key)
         if found is None:
             return None
-        pdfs = {v: self.cache.get_bytes("written", f"{key}-{v}", ".pdf") for v in self.env.variants}
-        if any(data is None for data in pdfs.values()):
+        pdfs = {v: self.cache.path("written", f"{key}-{v}", ".pdf") for v in self.env.variants}
+        if not all(path.is_file() for path in pdfs.values()):
             return None
         return Written(part, first, pdfs, PageData.from_dict(found["data"]), tuple(found["borrowed"]))
 
     def keep_written(self, key: str, written: Written) -> None:
-        for variant, data in written.pdfs.items():
-            self.cache.put_bytes("written", f"{key}-{variant}", data, ".pdf")
+        """Keep a part's PDFs in the cache, and only their paths here: the merges read them from
+        there, and the worker that made them lets go of them as soon as this process has them."""
+        paths = {variant: self.cache.put_bytes("written", f"{key}-{variant}", data, ".pdf")
+                 for variant, data in written.pdfs.items()}
         self.cache.put_json("written", key, {"data": written.data.to_dict(), "borrowed": list(written.borrowed)})
+        self.written[written.part] = replace(written, pdfs=paths)
 
     def _epub_part(self, part: Part, page_starts: tuple) -> None:
         if self.meta is None or part in self.epubs:
@@ -244,13 +263,6 @@ def _run_book(client, ctx: BuildContext, env: Env, edition: Edition, meta: dict 
         written = {part: (w if isinstance(w, Written) else w.result()) for part, w in run.written.items()}
         timings["parts"] = time.monotonic() - start
     order = [written[p] for p in env.parts if p in written]
-    merges = {}
-    if order:
-        ctx.progress("merging the parts")
-        inputs = [w if not isinstance(w, Written) else client.scatter(w, hash=False)
-                  for w in (run.written[p] for p in env.parts)]
-        merges = {v: client.submit(tasks.merge, v, *inputs, key=f"merge-{v}-{content_key(*(w.data for w in order), v)}",
-                                   pure=False) for v in env.variants}
     data = merged(w.data for w in order) if order else None
     epub = None
     if meta is not None:
@@ -261,11 +273,20 @@ def _run_book(client, ctx: BuildContext, env: Env, edition: Edition, meta: dict 
             if part.kind != "front" and part not in run.epubs:
                 run._epub_part(part, written[part].data.page_starts if part in written and page_list else ())
         parts = [run.epubs[p] for p in env.parts if p.kind != "front"]
-        epub_future = client.submit(tasks.make_epub, run.env_future, _heads(edition), meta, starts,
-                                    front if page_list else None, *parts,
+        cover_pdf = front.pdfs["reading"].read_bytes() if front is not None and page_list \
+            and "reading" in front.pdfs else None
+        epub_future = client.submit(tasks.make_epub, run.env_future, _heads(edition), meta, starts, cover_pdf, *parts,
                                     key=f"epub-{content_key(env.code, starts, len(parts))}", pure=False)
-    pdfs = {v: f.result() for v, f in merges.items()}
-    timings["merges"] = time.monotonic() - start - timings.get("parts", 0.0)
+    # the merges here, one after the other, while a worker makes the EPUB: this process holds every
+    # part's PDF already (it keeps the cache), and a merge holds the whole book (0.65 GB for 20
+    # chapters), so two at once on two workers, beside the parts sent there, would double that
+    pdfs = {}
+    if order:
+        ctx.progress("merging the parts")
+        merge_start = time.monotonic()
+        for variant in env.variants:
+            pdfs[variant] = tasks.merge(variant, *order)
+        timings["merges"] = time.monotonic() - merge_start
     if meta is not None:
         epub = epub_future.result()
         for key, future in run.epub_futures.values():
@@ -283,23 +304,30 @@ def _lay_out_and_write(run: _Run, ctx: BuildContext) -> None:
     from distributed import as_completed
 
     run.lay_out()
-    futures_of = {part: f for f, part in run.laying.items()}
-    ctx.progress(f"laying out {len(run.laying)} of {len(run.counted)} parts on {_workers(run.client)}")
-    pending = as_completed(list(run.laying))
+    ctx.progress(f"laying out {len(run.queue)} of {len(run.counted)} parts on {_workers(run.client)}")
+    futures_of: dict[Part, object] = {}
+    pending = as_completed()
     keys: dict = {}
+    running = 0
 
-    def submit_ready() -> None:
-        for f in run.write_ready(futures_of):
+    def submit_more() -> None:
+        nonlocal running
+        for f in run.write_ready(futures_of):  # writes first: they free the layouts their workers hold
             keys[f] = run.keys_of(f)
             pending.add(f)
+        for f in run.lay_out_more(running):
+            futures_of[run.laying[f]] = f
+            running += 1
+            pending.add(f)
 
-    submit_ready()
+    submit_more()
     for future in pending:
         if future in run.laying:
+            running -= 1
             run.on_laid(future)
-            submit_ready()
+            submit_more()
         elif future in keys:
-            run.keep_written(keys[future], future.result())
+            run.keep_written(keys.pop(future), future.result())
 
 
 def _heads(edition: Edition) -> Edition:

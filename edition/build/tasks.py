@@ -64,7 +64,7 @@ class Written:
 
     part: Part
     first_page: int
-    pdfs: dict[str, bytes]
+    pdfs: dict[str, bytes | Path]  # bytes from the worker; the cached file's path once kept
     data: PageData
     borrowed: tuple[str, ...]
 
@@ -261,16 +261,17 @@ def merge(variant: str, *written: Written) -> bytes:
         _trim()
 
 
-def make_epub(env: Env, edition: Edition, meta: dict, page_starts: tuple, front: Written | None,
+def make_epub(env: Env, edition: Edition, meta: dict, page_starts: tuple, cover_pdf: bytes | None,
               *part_epubs: bytes) -> bytes:
     """The book's EPUB: the parts' EPUBs put into the package pandoc makes of the headings
-    (``edition`` need hold only the heads), finished with fonts, page-list and cover."""
+    (``edition`` need hold only the heads), finished with fonts, page-list and a cover made from
+    ``cover_pdf`` (the reading PDF's front matter)."""
     from ..writers.epub import heading_blocks
     from ..writers.epub_package import assemble_epub, finish_epub
 
     where = place(env)
     package = assemble_epub(meta, heading_blocks(edition, env.parts), list(part_epubs), where.scratch, env.epoch)
-    cover = _cover(front.pdfs["reading"], where.scratch) if front is not None and "reading" in front.pdfs else None
+    cover = _cover(cover_pdf, where.scratch) if cover_pdf is not None else None
     return finish_epub(package, edition, env.styles, page_starts, cover, where.cache)
 
 

@@ -127,7 +127,7 @@ def write_variants(layout: Layout, variants: tuple[str, ...], metadata: Metadata
 
 # --- merging the parts ---------------------------------------------------------------------------
 
-def merge_pdfs(parts: list[tuple[bytes, tuple[str, ...]]]) -> bytes:
+def merge_pdfs(parts: list[tuple[bytes | Path, tuple[str, ...]]]) -> bytes:
     """One PDF from the parts (each its PDF and the ids it borrowed from other parts): pages in
     order, outlines concatenated, structure trees and named destinations joined (so links between
     parts resolve, to the real places, not the stand-ins); catalogue, XMP, output intents and
@@ -136,7 +136,10 @@ def merge_pdfs(parts: list[tuple[bytes, tuple[str, ...]]]) -> bytes:
 
     import pikepdf
 
-    out = pikepdf.open(io.BytesIO(parts[0][0]))
+    def opened(pdf: bytes | Path):  # a file is read as pages are copied, not held whole
+        return pikepdf.open(pdf) if isinstance(pdf, Path) else pikepdf.open(io.BytesIO(pdf))
+
+    out = opened(parts[0][0])
     outline: list = []
     names: dict[str, object] = {}
     struct = out.Root.get("/StructTreeRoot")
@@ -145,7 +148,7 @@ def merge_pdfs(parts: list[tuple[bytes, tuple[str, ...]]]) -> bytes:
     document_element = _document_element(struct)
     sources = []
     for n, (data, borrowed) in enumerate(parts):
-        src = out if n == 0 else pikepdf.open(io.BytesIO(data))
+        src = out if n == 0 else opened(data)
         sources.append(src)
         first = 0 if n == 0 else len(out.pages)
         if n:
