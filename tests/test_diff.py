@@ -25,6 +25,7 @@ from edition.writers.diff_report import to_data, to_html, to_json, to_text
 from tests.support import ROOT, copy_project
 
 NOTES = "annotations/editorial-notes.yaml"
+CULTURE = "annotations/editorial-notes-culture.yaml"
 GLOSSARY = "annotations/glossary.yaml"
 BIBLIOGRAPHY = "annotations/bibliography.yaml"
 MANUSCRIPT = "manuscript/chapter-03.xml"
@@ -38,8 +39,9 @@ EXPECTED = {
     "moved": {"fourteenth-congress", "krasnaya-nov"},
     "reanchored": {"war-communism-prodrazverstka"},
     "orphaned": {"blok-letter-1921"},
-    "metadata": {"glossary", "nove-1969"},
+    "metadata": {"glossary", "johnston-1988"},
 }
+KEY = "johnston-1988"  # a bibliography entry the famine note does not cite: added to it, its pages changed
 
 
 def _git(repo: Path, *args: str) -> str:
@@ -85,20 +87,22 @@ def repo(tmp_path_factory) -> Path:
     notes["annotations"].append({
         "id": "test-added-note", "type": "footnote", "resp": "#ed",
         "target": {"paragraph": "p008", "exact": "เมื่อสงครามกลางเมืองยุติ", "prefix": "", "suffix": " โซเวียต"},
-        "body": "หมายเหตุใหม่สำหรับการทดสอบ [@nove-1969]"})
+        "body": f"หมายเหตุใหม่สำหรับการทดสอบ [@{KEY}]"})
     notes["annotations"].remove(_item(notes, "tambov-rebellion"))
     demands = _item(notes, "kronstadt-demands")
-    assert "คำขวัญของผู้ก่อการ" in demands["body"]
-    demands["body"] = demands["body"].replace("คำขวัญของผู้ก่อการ", "คำขวัญหลักของผู้ก่อการ")
-    _item(notes, "famine-1921-22")["body"] += " [@nove-1969]"
+    demands["body"] = "แก้ไข " + demands["body"]
+    assert KEY not in _item(notes, "famine-1921-22")["body"]
+    _item(notes, "famine-1921-22")["body"] += f" [@{KEY}]"
     _item(notes, "scissors-crisis")["type"] = "endnote"
     _item(notes, "nep")["resp"] = "#proof"
     _item(notes, "fourteenth-congress")["target"] = {
         "paragraph": "p046", "exact": "ควบคุมสมาชิกพรรคได้ด้วยตำแหน่งเลขาธิการใหญ่"}
-    krasnaya = _item(notes, "krasnaya-nov")
+    _dump(root / NOTES, notes)
+    culture = _load(root / CULTURE)
+    krasnaya = _item(culture, "krasnaya-nov")
     krasnaya["target"] = {"paragraph": "p008", "exact": "นับเป็นหายนะของประเทศ"}
     krasnaya["body"] = "ข้อความใหม่ทั้งหมด " + krasnaya["body"]
-    _dump(root / NOTES, notes)
+    _dump(root / CULTURE, culture)
 
     glossary = _load(root / GLOSSARY)
     glossary["title"] = "อภิธานศัพท์ท้ายบท"
@@ -107,7 +111,7 @@ def repo(tmp_path_factory) -> Path:
     _dump(root / GLOSSARY, glossary, width=200)
 
     bibliography = _load(root / BIBLIOGRAPHY)
-    next(e for e in bibliography["entries"] if e["key"] == "nove-1969")["pages"] = "1-416"
+    next(e for e in bibliography["entries"] if e["key"] == KEY)["pages"] = "1-416"
     _dump(root / BIBLIOGRAPHY, bibliography)
 
     _replace_once(root / MANUSCRIPT, "มาตรการเรียกเก็บอาหารของรัฐบาล", "มาตรการเรียกเก็บอาหารของทางรัฐบาล")
@@ -158,7 +162,7 @@ def test_each_kind_of_change_is_reported_once_and_nothing_else(edits):
 def test_details_of_each_change(edits):
     data = to_data(edits)
     changed = {c["id"]: c for c in data["changed"]}
-    assert changed["famine-1921-22"]["citations"] == {"added": ["nove-1969"], "removed": []}
+    assert changed["famine-1921-22"]["citations"] == {"added": [KEY], "removed": []}
     assert changed["scissors-crisis"]["type"] == {"old": "footnote", "new": "endnote"}
     assert changed["nep"]["resp"] == {"old": "#ed", "new": "#proof"}
     added = data["added"][0]
@@ -181,13 +185,13 @@ def test_details_of_each_change(edits):
 
     meta = {(m["id"], m["field"]): m for m in data["metadata"]}
     assert meta[("glossary", "title")]["new"] == "อภิธานศัพท์ท้ายบท"
-    assert meta[("nove-1969", "pages")]["scope"] == "bibliography"
+    assert meta[(KEY, "pages")]["scope"] == "bibliography"
 
 
 def test_body_diff_is_word_level(edits):
     body = next(c for c in edits.changed if c.id == "kronstadt-demands").details["body"]
     changes = [op for op in body.diff if op.op != "equal"]
-    assert [(op.op, op.text) for op in changes] == [("insert", "หลัก")]
+    assert [(op.op, op.text) for op in changes] == [("insert", "แก้ไข ")]
     old = "".join(op.text for op in body.diff if op.op != "insert")
     new = "".join(op.text for op in body.diff if op.op != "delete")
     assert (old, new) == (body.old, body.new)
@@ -248,7 +252,7 @@ def test_command_text_json_and_exit_code(repo, capsys):
     code, out = run("base", "edits")
     assert code == 0 and "\x1b[" not in out  # plain when not a terminal
     assert "[-" not in out.split("kronstadt-demands")[1].split("\n  ")[0]
-    assert "{+หลัก+}" in out and "reanchored (1)" in out and "orphaned (1)" in out
+    assert "{+แก้ไข +}" in out and "reanchored (1)" in out and "orphaned (1)" in out
     code, out = run("base", "edits", "--format", "json", "--exit-code")
     assert code == 1 and set(json.loads(out)) == set(LIST_KEYS)
     assert run("base", "reorder", "--exit-code")[0] == 0

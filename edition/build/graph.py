@@ -54,6 +54,7 @@ class BookResult:
     justified: dict[str, int] | None = None  # the justifier's line counts, every part's
     laid_out: tuple[str, ...] = ()  # the parts laid out in this build (the others came from the cache)
     parts: int = 0
+    written: tuple[Written, ...] = ()  # every part, in order, its PDFs in the cache
 
 
 # --- the scheduler ---------------------------------------------------------------------------------
@@ -120,25 +121,39 @@ class _Run:
                 self.laid[part] = Laid(key, part, PageData.from_dict(found["data"]), frozenset(found["relaxed"]))
             else:
                 self.queue.append((n, part, key))
-        self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+        self.busy: dict[str, Part] = {}  # worker -> the part it lays out or holds laid out, until written
 
-    def lay_out_more(self, running: int) -> list:
-        """Submit queued layouts until as many run as there are workers. One at a time per worker:
-        a layout waits in its worker's memory until the parts before it are counted, and the
-        write it waits for is submitted before the next layout, so a worker holds one or two
-        layouts, never a queue of them (a chapter's layout is a quarter of a gigabyte)."""
+    def lay_out_more(self) -> list:
+        """Give each worker that holds no layout the next layout in book order. A layout stays in
+        its worker's memory until the parts before it are counted and it is written (a chapter's
+        layout is a quarter of a gigabyte), so a worker takes no other layout meanwhile: it writes
+        what it holds first, or does other work (parts of the EPUB), or waits."""
         new = []
-        while self.queue and running + len(new) < self.workers:
+        workers = sorted(self.client.scheduler_info().get("workers", {}))
+        for worker in [w for w in workers if w not in self.busy]:
+            if not self.queue:
+                break
             n, part, key = self.queue.pop(0)
             future = self.submit(tasks.lay_out_part, self.env_future, part, self.slices[part], name="lay-out",
-                                 key=key, priority=LAY_OUT - n)
+                                 key=key, priority=LAY_OUT - n, workers=[worker], allow_other_workers=True)
             self.laying[future] = part
+            self.busy[worker] = part
             new.append(future)
         return new
+
+    def done_with(self, part: Part) -> None:
+        """The part is written: the worker that held its layout may take the next one."""
+        for worker, held in list(self.busy.items()):
+            if held == part:
+                del self.busy[worker]
 
     def on_laid(self, future) -> None:
         part = self.laying[future]
         laid: Laid = future.result()
+        holder = next(iter(self.client.who_has([future]).get(future.key, ())), None)
+        if holder is not None:  # (where it ran, should the worker it was given have been lost)
+            self.done_with(part)
+            self.busy[holder] = part
         self.cache.put_json("laid", laid.key, {"data": laid.data.to_dict(), "relaxed": sorted(laid.relaxed)})
         self.laid[part] = laid
 
@@ -153,7 +168,9 @@ class _Run:
             first = tasks.first_page(before)
             key = content_key("written", self.laid[part].key, first, self.env.variants)
             written = self._cached_written(key, part, first)
-            if written is None:
+            if written is not None:
+                self.done_with(part)
+            else:
                 where = futures_of.get(part)
                 workers = list(self.client.who_has([where]).get(where.key, ())) if where is not None else None
                 if where is None:
@@ -206,6 +223,7 @@ class _Run:
                  for variant, data in written.pdfs.items()}
         self.cache.put_json("written", key, {"data": written.data.to_dict(), "borrowed": list(written.borrowed)})
         self.written[written.part] = replace(written, pdfs=paths)
+        self.done_with(written.part)
 
     def _epub_part(self, part: Part, page_starts: tuple) -> None:
         if self.meta is None or part in self.epubs:
@@ -277,16 +295,6 @@ def _run_book(client, ctx: BuildContext, env: Env, edition: Edition, meta: dict 
             and "reading" in front.pdfs else None
         epub_future = client.submit(tasks.make_epub, run.env_future, _heads(edition), meta, starts, cover_pdf, *parts,
                                     key=f"epub-{content_key(env.code, starts, len(parts))}", pure=False)
-    # the merges here, one after the other, while a worker makes the EPUB: this process holds every
-    # part's PDF already (it keeps the cache), and a merge holds the whole book (0.65 GB for 20
-    # chapters), so two at once on two workers, beside the parts sent there, would double that
-    pdfs = {}
-    if order:
-        ctx.progress("merging the parts")
-        merge_start = time.monotonic()
-        for variant in env.variants:
-            pdfs[variant] = tasks.merge(variant, *order)
-        timings["merges"] = time.monotonic() - merge_start
     if meta is not None:
         epub = epub_future.result()
         for key, future in run.epub_futures.values():
@@ -294,8 +302,21 @@ def _run_book(client, ctx: BuildContext, env: Env, edition: Edition, meta: dict 
     timings["graph"] = time.monotonic() - start
     client.run(tasks.forget_layouts)
     justified = merged(w.data for w in order).justified if order else None
-    return BookResult(pdfs, data if "reading" in env.variants else None, epub, timings, run.relaid, justified,
-                      tuple(run.laid_out), len(env.parts))
+    return BookResult({}, data if "reading" in env.variants else None, epub, timings, run.relaid, justified,
+                      tuple(run.laid_out), len(env.parts), tuple(order))
+
+
+def merge_parts(result: BookResult, variants: tuple[str, ...], progress) -> None:
+    """The book's PDFs from its parts' cached files, one variant after the other, in this process
+    once the workers have ended: a merge holds the whole book (0.65 GB for 20 chapters), and this
+    process holds every part's PDF already (it keeps the cache)."""
+    if not result.written:
+        return
+    progress("merging the parts")
+    start = time.monotonic()
+    for variant in variants:
+        result.pdfs[variant] = tasks.merge(variant, *result.written)
+    result.timings["merges"] = time.monotonic() - start
 
 
 def _lay_out_and_write(run: _Run, ctx: BuildContext) -> None:
@@ -308,26 +329,22 @@ def _lay_out_and_write(run: _Run, ctx: BuildContext) -> None:
     futures_of: dict[Part, object] = {}
     pending = as_completed()
     keys: dict = {}
-    running = 0
 
     def submit_more() -> None:
-        nonlocal running
         for f in run.write_ready(futures_of):  # writes first: they free the layouts their workers hold
             keys[f] = run.keys_of(f)
             pending.add(f)
-        for f in run.lay_out_more(running):
+        for f in run.lay_out_more():
             futures_of[run.laying[f]] = f
-            running += 1
             pending.add(f)
 
     submit_more()
     for future in pending:
         if future in run.laying:
-            running -= 1
             run.on_laid(future)
-            submit_more()
         elif future in keys:
             run.keep_written(keys.pop(future), future.result())
+        submit_more()
 
 
 def _heads(edition: Edition) -> Edition:

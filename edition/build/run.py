@@ -10,7 +10,7 @@ from ..errors import EditionError
 from ..model import Edition
 from .builders import Request
 from .context import BuildContext, code_digest
-from .graph import BookResult, dask_client, run_book
+from .graph import BookResult, dask_client, merge_parts, run_book
 from .tasks import Env, machine_id
 
 VARIANT_ORDER = ("reading", "printer")
@@ -43,7 +43,10 @@ def run(ctx: BuildContext, book: Book, config: PrintConfig, edition: Edition, re
     security = cluster_security(book, ctx.scheduler_address)
     try:
         with dask_client(ctx, processes, security=security) as client:
-            return run_book(client, ctx, env, edition, meta, page_list=request.page_list)
+            result = run_book(client, ctx, env, edition, meta, page_list=request.page_list)
+        # the workers have ended (and freed what they held) before the merges start
+        merge_parts(result, env.variants, ctx.progress)
+        return result
     except (KilledWorker, FutureCancelledError) as exc:
         raise EditionError.at(ctx.scheduler_address or "the local workers", None,
                               f"the build lost its workers ({type(exc).__name__}: {exc}); nothing was written",
