@@ -150,10 +150,10 @@ class _Run:
     def on_laid(self, future) -> None:
         part = self.laying[future]
         laid: Laid = future.result()
+        self.done_with(part)
         holder = next(iter(self.client.who_has([future]).get(future.key, ())), None)
-        if holder is not None:  # (where it ran, should the worker it was given have been lost)
-            self.done_with(part)
-            self.busy[holder] = part
+        if holder is not None and part.kind != "front":  # (the front matter is only counted: nothing is kept)
+            self.busy[holder] = part  # where it ran, should the worker it was given have been lost
         self.cache.put_json("laid", laid.key, {"data": laid.data.to_dict(), "relaxed": sorted(laid.relaxed)})
         self.laid[part] = laid
 
