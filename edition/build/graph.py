@@ -42,17 +42,6 @@ from .tasks import Env, Laid, Written
 # Dask priorities (higher first): writes free the layouts their workers hold; layouts go in book
 # order; the parts of the EPUB fill the gaps
 WRITE, LAY_OUT, EPUB_PART = 100, 0, -100
-HEAVY = 1.5  # a back-matter part this many times the largest chapter's size is laid out alone
-
-
-def _size(edition: Edition) -> int:
-    """A part's size, roughly: the characters of its text, notes, corrections and index."""
-    from ..inlines import reading_text
-
-    size = sum(len(reading_text(p.inlines)) for c in edition.chapters for s in c.sections for p in s.paragraphs)
-    size += sum(len(n.annotation.body_source) for n in edition.notes)
-    size += sum(len(c.original) + len(c.reading) + 40 for c in edition.corrections)
-    return size + 40 * sum(len(e.paragraphs) + 1 for e in edition.person_index)
 
 
 @dataclass
@@ -113,7 +102,6 @@ class _Run:
         self.env_future = client.scatter(env, broadcast=True, hash=False)
         self.relaid = 0
         self.laid_out: list[str] = []  # the parts laid out in this build
-        self.futures_of: dict[Part, object] = {}  # each part's layout future, until the part is written
 
     def submit(self, fn, *args, name: str, key: str, **kwargs):
         if name in ("lay-out", "index", "front") or (name == "write" and kwargs.get("workers") is None):
@@ -134,36 +122,18 @@ class _Run:
             else:
                 self.queue.append((n, part, key))
         self.busy: dict[str, Part] = {}  # worker -> the part it lays out or holds laid out, until written
-        sizes = {part: _size(self.slices[part]) for _, part, _ in self.queue}
-        chapters = [sizes[p] for p in sizes if p.kind == "chapter"] or [0]
-        # a part much larger than a chapter (a long book's corrections or endnotes) is laid out alone
-        self.heavy = {p for p, size in sizes.items() if p.kind == "back" and size > HEAVY * max(chapters)}
-        self.exclusive: Part | None = None
 
-    def lay_out_more(self, in_flight: int = 0) -> list:
+    def lay_out_more(self) -> list:
         """Give each worker that holds no layout the next layout in book order. A layout stays in
         its worker's memory until the parts before it are counted and it is written (a chapter's
         layout is a quarter of a gigabyte), so a worker takes no other layout meanwhile: it writes
         what it holds first, or does other work (parts of the EPUB), or waits."""
         new = []
-        if self.exclusive is not None:
-            return new
         workers = sorted(self.client.scheduler_info().get("workers", {}))
         for worker in [w for w in workers if w not in self.busy]:
             if not self.queue:
                 break
-            n, part, key = self.queue[0]
-            if part in self.heavy:
-                # alone: once nothing else runs, with the other workers started afresh (a worker
-                # keeps much of the memory its last layout used), so the book's peak memory is
-                # this part's layout, not that and another's
-                if new or in_flight or self.busy:
-                    break
-                others = [w for w in workers if w != worker]
-                if others:
-                    self.client.restart_workers(others, raise_for_error=False)
-                self.exclusive = part
-            self.queue.pop(0)
+            n, part, key = self.queue.pop(0)
             future = self.submit(tasks.lay_out_part, self.env_future, part, self.slices[part], name="lay-out",
                                  key=key, priority=LAY_OUT - n, workers=[worker], allow_other_workers=True)
             self.laying[future] = part
@@ -176,8 +146,6 @@ class _Run:
         for worker, held in list(self.busy.items()):
             if held == part:
                 del self.busy[worker]
-        if part == self.exclusive and part in self.written:
-            self.exclusive = None
 
     def on_laid(self, future) -> None:
         part = self.laying[future]
@@ -202,7 +170,6 @@ class _Run:
             written = self._cached_written(key, part, first)
             if written is not None:
                 self.done_with(part)
-                self.forget(part)
             else:
                 where = futures_of.get(part)
                 workers = list(self.client.who_has([where]).get(where.key, ())) if where is not None else None
@@ -214,9 +181,7 @@ class _Run:
                                       priority=WRITE, **placement)
                 new.append(written)
             self.written[part] = written
-            if part.kind == "chapter":  # (the back matter's, once every part is written: pandoc on a long
-                # part beside another's layout would double the peak)
-                self._epub_part(part, self.laid[part].data.shifted(first).page_starts)
+            self._epub_part(part, self.laid[part].data.shifted(first).page_starts)
         if self.index is not None and self.index not in self.written and len(self.laid) == len(self.counted):
             laid = [self.laid[p] for p in self.counted]
             key = content_key("index", self.env.code, self.env.config, self.env.styles, self.env.parts,
@@ -251,13 +216,6 @@ class _Run:
             return None
         return Written(part, first, pdfs, PageData.from_dict(found["data"]), tuple(found["borrowed"]))
 
-    def keep_epub_part(self, part: Part) -> None:
-        """Keep a part of the EPUB in the cache and here, as soon as it is made (the worker lets go)."""
-        key, future = self.epub_futures.pop(part)
-        data = future.result()
-        self.cache.put_bytes("epub-part", key, data, ".epub")
-        self.epubs[part] = data
-
     def keep_written(self, key: str, written: Written) -> None:
         """Keep a part's PDFs in the cache, and only their paths here: the merges read them from
         there, and the worker that made them lets go of them as soon as this process has them."""
@@ -266,15 +224,6 @@ class _Run:
         self.cache.put_json("written", key, {"data": written.data.to_dict(), "borrowed": list(written.borrowed)})
         self.written[written.part] = replace(written, pdfs=paths)
         self.done_with(written.part)
-        self.forget(written.part)
-
-    def forget(self, part: Part) -> None:
-        """Let go of a written part's layout future: nothing needs it any more, and a worker that
-        is started afresh must not be asked to compute it again."""
-        for future, held in list(self.laying.items()):
-            if held == part:
-                del self.laying[future]
-        self.futures_of.pop(part, None)
 
     def _epub_part(self, part: Part, page_starts: tuple) -> None:
         if self.meta is None or part in self.epubs:
@@ -348,8 +297,8 @@ def _run_book(client, ctx: BuildContext, env: Env, edition: Edition, meta: dict 
                                     key=f"epub-{content_key(env.code, starts, len(parts))}", pure=False)
     if meta is not None:
         epub = epub_future.result()
-        for part in list(run.epub_futures):
-            run.keep_epub_part(part)
+        for key, future in run.epub_futures.values():
+            ctx.cache.put_bytes("epub-part", key, future.result(), ".epub")
     timings["graph"] = time.monotonic() - start
     client.run(tasks.forget_layouts)
     justified = merged(w.data for w in order).justified if order else None
@@ -377,20 +326,16 @@ def _lay_out_and_write(run: _Run, ctx: BuildContext) -> None:
 
     run.lay_out()
     ctx.progress(f"laying out {len(run.queue)} of {len(run.counted)} parts on {_workers(run.client)}")
+    futures_of: dict[Part, object] = {}
     pending = as_completed()
     keys: dict = {}
-    epub_parts: dict = {}
 
     def submit_more() -> None:
-        for f in run.write_ready(run.futures_of):  # writes first: they free the layouts their workers hold
+        for f in run.write_ready(futures_of):  # writes first: they free the layouts their workers hold
             keys[f] = run.keys_of(f)
             pending.add(f)
-        for part, (_, f) in run.epub_futures.items():
-            if f not in epub_parts:
-                epub_parts[f] = part
-                pending.add(f)
-        for f in run.lay_out_more(pending.count()):
-            run.futures_of[run.laying[f]] = f
+        for f in run.lay_out_more():
+            futures_of[run.laying[f]] = f
             pending.add(f)
 
     submit_more()
@@ -399,8 +344,6 @@ def _lay_out_and_write(run: _Run, ctx: BuildContext) -> None:
             run.on_laid(future)
         elif future in keys:
             run.keep_written(keys.pop(future), future.result())
-        elif future in epub_parts:
-            run.keep_epub_part(epub_parts.pop(future))
         submit_more()
 
 
