@@ -36,7 +36,8 @@ LABELS: dict[str, dict[str, str]] = {
         "col-source-form": "ภาษาเดิม",
         "col-english": "อังกฤษ",
         "corrections-intro": "รายการการแก้ไขข้อความ OCR ทั้งหมด {count} แห่ง แต่ละแห่งระบุตำแหน่ง ข้อความเดิม "
-                             "ข้อความที่แก้ และระดับความมั่นใจ",
+                             "ข้อความที่แก้ และระดับความมั่นใจ ข้อความที่ขีดเส้นใต้ประในตัวบทคือข้อความที่ OCR "
+                             "อ่านผิดจนกู้ไม่ได้ พิมพ์ไว้ตามที่พบ",
         "col-id": "รหัส",
         "col-paragraph": "ย่อหน้า",
         "col-original": "ต้นฉบับ OCR",
@@ -90,7 +91,8 @@ LABELS: dict[str, dict[str, str]] = {
         "col-source-form": "Original",
         "col-english": "English",
         "corrections-intro": "All {count} corrections of the OCR text, each with its place, the text as found, "
-                             "the text as corrected and how certain the correction is.",
+                             "the text as corrected and how certain the correction is. Text underlined with dots "
+                             "in the chapter is what the OCR garbled beyond restoring, printed as found.",
         "col-id": "Id",
         "col-paragraph": "Paragraph",
         "col-original": "OCR reading",
