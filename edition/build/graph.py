@@ -121,24 +121,39 @@ class _Run:
                 self.laid[part] = Laid(key, part, PageData.from_dict(found["data"]), frozenset(found["relaxed"]))
             else:
                 self.queue.append((n, part, key))
+        self.busy: dict[str, Part] = {}  # worker -> the part it lays out or holds laid out, until written
 
     def lay_out_more(self) -> list:
-        """Submit every queued layout, in book order (Dask runs them by priority as workers come
-        free; a worker keeps each layout until it is written, and a write runs before the next
-        layout on its worker as soon as the parts before it are counted). Measured against one
-        layout per worker at a time: as much memory, a third more time (README, "Performance")."""
+        """Give each worker that holds no layout the next layout in book order. A layout stays in
+        its worker's memory until the parts before it are counted and it is written (a chapter's
+        layout is a quarter of a gigabyte), so a worker takes no other layout meanwhile: it writes
+        what it holds first, or does other work (parts of the EPUB), or waits."""
         new = []
-        while self.queue:
+        workers = sorted(self.client.scheduler_info().get("workers", {}))
+        for worker in [w for w in workers if w not in self.busy]:
+            if not self.queue:
+                break
             n, part, key = self.queue.pop(0)
             future = self.submit(tasks.lay_out_part, self.env_future, part, self.slices[part], name="lay-out",
-                                 key=key, priority=LAY_OUT - n)
+                                 key=key, priority=LAY_OUT - n, workers=[worker], allow_other_workers=True)
             self.laying[future] = part
+            self.busy[worker] = part
             new.append(future)
         return new
+
+    def done_with(self, part: Part) -> None:
+        """The part is written: the worker that held its layout may take the next one."""
+        for worker, held in list(self.busy.items()):
+            if held == part:
+                del self.busy[worker]
 
     def on_laid(self, future) -> None:
         part = self.laying[future]
         laid: Laid = future.result()
+        self.done_with(part)
+        holder = next(iter(self.client.who_has([future]).get(future.key, ())), None)
+        if holder is not None and part.kind != "front":  # (the front matter is only counted: nothing is kept)
+            self.busy[holder] = part  # where it ran, should the worker it was given have been lost
         self.cache.put_json("laid", laid.key, {"data": laid.data.to_dict(), "relaxed": sorted(laid.relaxed)})
         self.laid[part] = laid
 
@@ -153,7 +168,9 @@ class _Run:
             first = tasks.first_page(before)
             key = content_key("written", self.laid[part].key, first, self.env.variants)
             written = self._cached_written(key, part, first)
-            if written is None:
+            if written is not None:
+                self.done_with(part)
+            else:
                 where = futures_of.get(part)
                 workers = list(self.client.who_has([where]).get(where.key, ())) if where is not None else None
                 if where is None:
@@ -206,6 +223,7 @@ class _Run:
                  for variant, data in written.pdfs.items()}
         self.cache.put_json("written", key, {"data": written.data.to_dict(), "borrowed": list(written.borrowed)})
         self.written[written.part] = replace(written, pdfs=paths)
+        self.done_with(written.part)
 
     def _epub_part(self, part: Part, page_starts: tuple) -> None:
         if self.meta is None or part in self.epubs:
