@@ -236,3 +236,34 @@ def test_a_line_fold_between_thai_characters_is_no_space_and_check_points_at_it(
     assert reading_text(note.body) == "ภาวะหลอดเลือดสมองครั้งที่สาม ในเดือน พฤศจิกายน 1927 Lenin Testament"
     folds = [p for p in sets.problems if "line fold" in p.message]
     assert [(p.line, p.severity) for p in folds] == [(12, "warning")]
+
+
+NOT_RECORDS = ("libgen", "z-lib", "zlibrary", "annas-archive", "scribd.com", "bibliboba", "full-english-books",
+               "vdoc.pub", "ebin.pub", "slave2.", "testing.", "staging.", "mirror", "pdfcoffee", "dokumen.pub")
+
+
+def test_the_bibliography_is_of_records_every_entry_cited_no_title_invented(edition):
+    """Each entry names the record it was checked against, no address is a shadow library, a
+    mirror or a staging host, no title is a description made up in brackets, and every entry is
+    cited by some note (an entry nobody cites was not read for this edition)."""
+    cited = {c.key for n in edition.notes for c in _citations(n.annotation.body)}
+    for b in edition.bibliography:
+        assert not any(bad in b.url.lower() for bad in NOT_RECORDS), (b.key, b.url)
+        assert not re.match(r"\s*\[", b.title), (b.key, b.title)
+        assert re.search(r"https?://|ISBN|DOI|catalogue|record", b.checked, re.I), (b.key, b.checked)
+        assert b.key in cited, b.key
+
+
+def test_the_table_of_names_is_in_the_pdf_and_the_epub(built, edition):
+    """The back matter maps the author's spellings to the notes' forms, the original and English."""
+    from edition.parts import names
+
+    rows = names(edition)
+    assert len(rows) > 30
+    kamenev = next(r for r in rows if r.entity.id == "kamenev")
+    assert "คามิเนฟ" in kamenev.author and kamenev.original.startswith("Лев") and kamenev.english == "Lev Kamenev"
+    text = squeeze(pdftotext(built.pdf))
+    for row in rows[:10]:
+        assert squeeze(row.original) in text and squeeze(row.notes) in text, row.entity.id
+    epub = "".join(d.decode("utf-8") for n, d in built.epub_files().items() if n.endswith(".xhtml"))
+    assert kamenev.original in epub and 'lang="ru"' in epub
