@@ -25,13 +25,15 @@ ligatures and super- or subscript digits read as the letters and digits they are
 
 Thai has no spaces between words. A Thai run (whitespace between two Thai characters removed, on
 both sides alike, so that a PDF line break inside a run does not split it) is segmented with
-PyThaiNLP's ``newmm`` dictionary segmenter. Character n-grams were the other choice; they are
-dictionary-free, but every character a rendering inserts inside a run breaks n-1 of them: the
-editor's note calls (Thai digits, after a word) alone would cost a chapter about 0.5 %, the size of
-the whole tolerance, while a dictionary segmenter still finds the same words on both sides of the
-call. Words are also what a reader looks for, and a missing word reads better in a report than a
-missing trigram. Segmentation differs only where a run is cut differently on the two sides (a page
-break inside a paragraph), about one word a page.
+PyThaiNLP's ``newmm`` dictionary segmenter. Character n-grams were the other choice, and
+dictionary-free; on chapter 3 both find the outputs complete (words: PDF 99.99 %, EPUB 100 %;
+trigrams: 99.89 %, 99.93 %). Words were chosen because they are the unit the criterion speaks of
+and a reader looks for, and a missing word reads better in a report than a missing trigram; and
+because n-grams lose n-1 units at every character a rendering puts inside a run (an editor's note
+call in Thai digits), made up only by chance surpluses elsewhere: bigrams are so common that the
+surplus hides nearly anything (99.997 %), and trigrams miss 26 (EPUB) to 40 (PDF) where nothing
+is lost. Segmentation can differ where a run is cut differently on the two sides, at a page break
+inside a paragraph: one word a break at most (chapter 3 has one, "ดินแดง" split across two pages).
 
 Coverage is a multiset measure: each word occurrence in the TEI consumes one occurrence of the
 same word in the output, so words the output has in surplus (running heads, labels, the
