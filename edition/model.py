@@ -7,6 +7,7 @@ and numbers the notes; writers read the result and never go back to the sources.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 # --- inline content ----------------------------------------------------------------------
 
@@ -17,10 +18,12 @@ class Text:
 
 @dataclass(frozen=True)
 class Span:
-    """A phrase with a role from the TEI encoding or the annotation markup.
+    """A phrase: an inline element of the TEI (or of the annotation markup) as the processing
+    model (:mod:`edition.processing`) rendered it.
 
-    ``role`` is one of the keys of :data:`edition.render.INLINE_RENDITION` (persName, placeName,
-    orgName, title, foreign, quote, date, emph, gloss-term).
+    ``role`` is the TEI element it came from (persName, title, hi ...: what the index, the
+    segmentation and the lint ask about); ``cls``, ``html`` and ``classes`` are how every writer
+    shows it, from the processing model's rule and the element's @rend and @rendition.
     """
 
     role: str
@@ -28,6 +31,10 @@ class Span:
     lang: str | None = None
     ref: str | None = None  # person/place/org id for names, annotation id for a gloss term
     when: str | None = None
+    cls: str = ""  # the class the outputs carry ("" for none)
+    html: str = "span"  # the output element (span, em, cite, time, code ...)
+    classes: tuple[str, ...] = ()  # more classes: rend-*, rendition-*
+    style: str = ""  # the element's own @style, checked to be typographic
 
 
 @dataclass(frozen=True)
@@ -82,33 +89,163 @@ class LineBreak:
     pass
 
 
-Inline = Text | Span | Choice | AuthorNoteCall | NoteCall | Citation | LineBreak
+@dataclass(frozen=True)
+class PageBreak:
+    """A page break of the source (TEI ``pb``): its printed number, shown as the edition sets."""
+
+    n: str
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link (TEI ``ref``, ``ptr``): ``target`` an id inside the book (without '#'), or an external
+    address, which the outputs show as text and never fetch."""
+
+    target: str
+    children: tuple[Inline, ...]
+    external: bool = False
+
+
+@dataclass(frozen=True)
+class Target:
+    """A point the text can link to (TEI ``anchor``, or an element's xml:id on an inline)."""
+
+    id: str
+
+
+@dataclass(frozen=True)
+class Gap:
+    """An omission of the source (TEI ``gap``), shown as […]; ``reason`` for the reader's tooltip."""
+
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Image:
+    """A graphic (TEI ``graphic``): a file inside the edition, with its text alternative."""
+
+    url: str  # relative to the edition root
+    alt: str
+    width: str = ""
+    height: str = ""
+
+
+Inline = Text | Span | Choice | AuthorNoteCall | NoteCall | Citation | LineBreak | PageBreak | Link | Target | Gap | Image
 
 
 # --- blocks ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Paragraph:
+    """A block of text (a leaf): a paragraph, a verse line, a speaker, a list item, a table cell ...
+
+    Every writer, anchoring, the lint, the index and the diff work on these. ``id`` is the
+    element's xml:id or a generated locator (docs/locators.md); ``behaviour`` is the processing
+    model's (paragraph, heading, block, line, item, cell)."""
+
     id: str
     inlines: tuple[Inline, ...]
     line: int
+    behaviour: str = "paragraph"
+    cls: str = ""
+    html: str = "p"
+    classes: tuple[str, ...] = ()
+    lang: str | None = None
+    style: str = ""
+    attrs: tuple[tuple[str, str], ...] = ()  # colspan, rowspan ... (what the behaviour needs)
+
+    kind = "leaf"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block that holds blocks: a stanza, a speech, a list, a table, a row, a figure ..."""
+
+    behaviour: str
+    children: tuple[BlockNode, ...]
+    id: str = ""
+    cls: str = ""
+    html: str = "div"
+    classes: tuple[str, ...] = ()
+    lang: str | None = None
+    style: str = ""
+    attrs: tuple[tuple[str, str], ...] = ()
+
+    kind = "block"
 
 
 @dataclass(frozen=True)
 class Section:
+    """A division (TEI ``div``) inside a chapter: its head, then its blocks, among them the
+    divisions it holds (``level`` 2 for a chapter's sections, 3 below them ...)."""
+
     id: str
-    head: tuple[Inline, ...]  # empty for the chapter's opening paragraphs
-    paragraphs: tuple[Paragraph, ...]
+    head: tuple[Inline, ...]  # empty for the chapter's opening blocks
+    blocks: tuple[BlockNode, ...]
+    level: int = 2
+    lang: str | None = None
+
+    kind = "section"
+
+    @property
+    def paragraphs(self) -> tuple[Paragraph, ...]:
+        """The section's leaves in reading order, those of the divisions it holds included."""
+        return tuple(leaves(self.blocks))
+
+    @property
+    def subsections(self) -> tuple[Section, ...]:
+        return tuple(b for b in self.blocks if isinstance(b, Section))
+
+
+BlockNode = Paragraph | Block | Section
+
+
+def leaves(blocks) -> list[Paragraph]:
+    out: list[Paragraph] = []
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            out.append(b)
+        elif isinstance(b, (Block, Section)):
+            out.extend(leaves(b.children if isinstance(b, Block) else b.blocks))
+    return out
+
+
+def map_leaves(blocks: tuple[BlockNode, ...], fn) -> tuple[BlockNode, ...]:
+    """``blocks`` with every leaf replaced by ``fn(leaf)``."""
+    from dataclasses import replace
+
+    out: list[BlockNode] = []
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            out.append(fn(b))
+        elif isinstance(b, Block):
+            out.append(replace(b, children=map_leaves(b.children, fn)))
+        elif isinstance(b, Section):
+            out.append(replace(b, blocks=map_leaves(b.blocks, fn)))
+        else:
+            out.append(b)
+    return tuple(out)
 
 
 @dataclass(frozen=True)
 class Chapter:
+    """A part of the book that opens on a page of its own: a top-level division of the body, or
+    the front or back matter of a manuscript (``matter``)."""
+
     id: str
     number: str
     title: str
     head: tuple[Inline, ...]
     sections: tuple[Section, ...]
     source_file: str
+    matter: str = "body"  # front | body | back
+    lang: str | None = None
+
+    def with_leaves(self, fn) -> Chapter:
+        from dataclasses import replace
+
+        return replace(self, sections=tuple(replace(s, blocks=map_leaves(s.blocks, fn)) for s in self.sections))
 
 
 # --- header lists ------------------------------------------------------------------------
@@ -237,9 +374,19 @@ class Edition:
     corrections: tuple[Correction, ...]
     person_index: tuple[IndexEntry, ...]
     custom_words: tuple[str, ...] = field(default=())
+    stylesheet: str = ""  # the CSS the processing model and the manuscripts' renditions state
 
     def note(self, note_id: str) -> Note:
-        for n in self.notes:
-            if n.annotation.id == note_id:
-                return n
-        raise KeyError(note_id)
+        return self._notes_by_id[note_id]
+
+    def has_note(self, note_id: str) -> bool:
+        """Whether the note is in this edition (a part's slice holds only its own)."""
+        return note_id in self._notes_by_id
+
+    @cached_property
+    def _notes_by_id(self) -> dict[str, Note]:
+        return {n.annotation.id: n for n in self.notes}
+
+    def leaves(self) -> list[Paragraph]:
+        """Every leaf of text of the book, in reading order."""
+        return [p for c in self.chapters for s in c.sections for p in s.paragraphs]

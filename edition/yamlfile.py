@@ -116,20 +116,25 @@ def load_yaml(path: Path, thai_folds: bool = False) -> Any:
         raise EditionError.at(path, None, "not UTF-8 text", "save the file as UTF-8") from exc
     except OSError as exc:
         raise EditionError.at(path, None, f"cannot read file: {exc.strerror}") from exc
+    return load_yaml_text(text, str(path), thai_folds)
+
+
+def load_yaml_text(text: str, name: str, thai_folds: bool = False) -> Any:
+    """YAML text read as :func:`load_yaml` reads a file; ``name`` is what messages call it."""
     loader = None
     try:
         loader = (_ThaiLoader if thai_folds else _Loader)(text)
-        loader.name = str(path)
+        loader.name = name
         loader.text = text
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise EditionError.at(path, line, f"YAML syntax error: {exc.problem or exc}",
+        raise EditionError.at(name, line, f"YAML syntax error: {exc.problem or exc}",
                               "check indentation and quoting at that line") from exc
     except yaml.YAMLError as exc:
         line = text[: getattr(exc, "position", 0)].count("\n") + 1 if hasattr(exc, "position") else None
-        raise EditionError.at(path, line, f"YAML error: {exc}", "remove control characters; save as UTF-8") from exc
+        raise EditionError.at(name, line, f"YAML error: {exc}", "remove control characters; save as UTF-8") from exc
     finally:
         if loader is not None:
             loader.dispose()
