@@ -20,6 +20,7 @@ from jsonschema import Draft202012Validator
 
 from ..errors import EditionError, Problem
 from ..model import Annotation, BiblEntry, Citation, Inline, Span, Text, TextQuoteSelector
+from ..processing import styled_span
 from ..yamlfile import LineDict, load_yaml
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "annotations" / "schema"
@@ -223,7 +224,7 @@ def _group_citations(nodes: list[Inline]) -> tuple[Inline, ...]:
             pending_space.append(node)
         else:
             if group:
-                out.append(Span("citations", tuple(group)))
+                out.append(Span("citations", tuple(group), cls="citations"))
                 out.extend(pending_space)
                 group, pending_space = [], []
             if not (isinstance(node, Text) and node.text == ""):
@@ -234,7 +235,7 @@ def _group_citations(nodes: list[Inline]) -> tuple[Inline, ...]:
 def _span(kind: str, attrs: dict, children: list[Inline], file: str, line: int,
           problems: list[Problem]) -> Inline:
     if kind == "emph":
-        return Span("emph", tuple(children))
+        return styled_span("emph", children)
     classes = str(attrs.get("class", "")).split()
     lang = attrs.get("lang")
     unknown = set(attrs) - {"class", "lang"} or set(classes) - {"title"}
@@ -244,7 +245,7 @@ def _span(kind: str, attrs: dict, children: list[Inline], file: str, line: int,
     role = "title" if "title" in classes else "foreign"
     if role == "foreign" and not lang:
         problems.append(Problem(file, line, "a foreign span needs a language", "write [word]{lang=en}"))
-    return Span(role, tuple(children), lang=str(lang) if lang else None)
+    return styled_span(role, children, str(lang) if lang else None)
 
 
 def _text_with_citations(text: str) -> list[Inline]:

@@ -1,8 +1,12 @@
-"""Reader for the TEI P5 manuscript: the chapter text, its corrections and its header lists.
+"""Reader for TEI P5 manuscripts: any TEI document, its corrections, notes and header lists.
 
-The processing model of each TEI element lives in ``_INLINE`` (what it becomes in the edition
-model); writers decide how a model node looks. Everything the reader finds wrong is collected as a
-:class:`~edition.errors.Problem`, never raised one at a time.
+The reader applies the processing model (:mod:`edition.processing`) once: every element of the
+``<text>`` becomes the model node its rule's behaviour says (a chapter, a section, a block, a leaf
+of text, an inline), carrying the rule's class and output element, so no writer looks at TEI
+element names. An element without a rule gets a default chosen by its content and is reported
+once per name. Everything the reader finds wrong is collected as a
+:class:`~edition.errors.Problem`, never raised one at a time. Text is never dropped silently:
+only a rule's ``omit`` leaves an element out.
 """
 
 from __future__ import annotations
@@ -14,34 +18,44 @@ from lxml import etree
 
 from ..errors import EditionError, Problem
 from ..model import (
-    AuthorNoteCall,
+    Block,
+    BlockNode,
     Chapter,
-    Choice,
     Correction,
     Entity,
     Inline,
-    LineBreak,
     Metadata,
+    PageBreak,
     Paragraph,
     Section,
-    Span,
-    Text,
+    Target,
 )
+from ..processing import BEHAVIOURS, HTML_DEFAULT, ProcessingModel, Rule
 from ..xmlsafe import NS, TEI_NS, XML_NS, parse_xml
+from .tei_header import (
+    base_language,
+    bcp47,
+    document_language,
+    header_text,
+    local_name,
+    rendition_stylesheet,
+    source_reading,
+)
+from .tei_header import entities as read_entities
+from .tei_header import metadata as read_metadata
+from .tei_inline import InlineReader, SourceNote
+from .tei_text import trim_folds
+
+__all__ = ["Manuscript", "SourceNote", "base_language", "bcp47", "document_language", "read_manuscript",
+           "source_reading"]
 
 XML_ID = f"{{{XML_NS}}}id"
 XML_LANG = f"{{{XML_NS}}}lang"
-# TEI element -> role of the model Span it becomes (the processing model, stated once).
-_SPAN_ROLES = {"persName": "persName", "placeName": "placeName", "orgName": "orgName",
-               "title": "title", "foreign": "foreign", "quote": "quote", "q": "quote", "date": "date",
-               "emph": "emph", "hi": "emph", "term": "term", "unclear": "unclear"}
-_ENTITY_LISTS = (("listPerson", "person", "person"), ("listPlace", "place", "place"),
-                 ("listOrg", "org", "org"), ("listBibl", "bibl", "work"))
-_NAME_TAG = {"person": "persName", "place": "placeName", "org": "orgName", "work": "title"}
 
 
-def _local(el: etree._Element) -> str:
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+_local = local_name
+
+
 
 
 @dataclass
@@ -51,221 +65,349 @@ class Manuscript:
     path: Path
     tree: etree._ElementTree
     metadata: Metadata
-    chapter: Chapter
+    chapters: tuple[Chapter, ...]
     entities: tuple[Entity, ...]
     corrections: tuple[Correction, ...]
+    notes: tuple[SourceNote, ...] = ()
+    stylesheet: str = ""  # the CSS of the manuscript's own renditions (tagsDecl)
     problems: list[Problem] = field(default_factory=list)
 
 
-def read_manuscript(path: Path) -> Manuscript:
+def read_manuscript(path: Path, model: ProcessingModel | None = None, language: str = "") -> Manuscript:
+    """Read one manuscript with the processing ``model`` (the default table when None);
+    ``language`` is the book's when book.yaml names one, else the manuscript's own."""
+    from ..processing import load_model
+
     tree = parse_xml(path)
     root = tree.getroot()
     if root.tag != f"{{{TEI_NS}}}TEI":
-        raise EditionError.at(path, root.sourceline, f"root element is <{root.tag}>, not TEI <TEI>",
-                              "the manuscript must be a TEI P5 document in the TEI namespace")
-    reader = _Reader(path)
-    entities = reader.entities(root)
-    metadata = reader.metadata(root)
-    chapter = reader.chapter(root)
-    return Manuscript(path, tree, metadata, chapter, entities, tuple(reader.corrections), reader.problems)
+        ns = etree.QName(root).namespace
+        hint = ("the manuscript must be a TEI P5 document: its root is <TEI xmlns=\"http://www.tei-c.org/ns/1.0\">"
+                + (f"; this one is in the namespace {ns}" if ns else "; this one has no namespace"))
+        raise EditionError.at(path, root.sourceline, f"root element is <{etree.QName(root).localname}>, not TEI <TEI>",
+                              hint)
+    text = root.find("tei:text", NS)
+    if text is None:
+        raise EditionError.at(path, root.sourceline, "the TEI document has no <text>",
+                              "a manuscript holds its text in <text> after the <teiHeader>")
+    reader = _Reader(path, model or load_model(), language or document_language(root) or "en", root)
+    entities = read_entities(root, reader.language, reader.problem)
+    metadata = read_metadata(root, reader.language, reader.stem)
+    chapters = reader.text(text)
+    reader.report_unknown()
+    return Manuscript(path, tree, metadata, tuple(chapters), entities, tuple(reader.corrections),
+                      tuple(reader.notes), rendition_stylesheet(reader.renditions), reader.problems)
 
 
-class _Reader:
-    def __init__(self, path: Path):
-        self.path = path
-        self.problems: list[Problem] = []
-        self.corrections: list[Correction] = []
-        self._paragraph = ""
+class _Reader(InlineReader):
+    """The document's structure: front, body and back as chapters, divisions as sections, blocks."""
 
-    def problem(self, el: etree._Element, message: str, hint: str = "") -> None:
-        self.problems.append(Problem(str(self.path), el.sourceline, message, hint))
-
-    # --- header ---------------------------------------------------------------------------
-    def _text(self, root: etree._Element, xpath: str, default: str = "") -> str:
-        found = root.xpath(xpath, namespaces=NS)
-        if not found:
-            return default
-        value = found[0]
-        return " ".join(("".join(value.itertext()) if isinstance(value, etree._Element) else str(value)).split())
-
-    def metadata(self, root: etree._Element) -> Metadata:
-        h = "tei:teiHeader/tei:fileDesc/"
-        status = self._text(root, "tei:teiHeader/tei:revisionDesc/@status", "draft")
-        chapter_div = root.find(".//tei:body/tei:div[@type='chapter']", NS)
-        label = ""
-        if chapter_div is not None:
-            label = self._text(chapter_div, "tei:head/tei:seg[@type='number']")
-        return Metadata(
-            title=self._text(root, h + "tei:titleStmt/tei:title[@type='main']"),
-            chapter_label=label,
-            language=root.get(XML_LANG, "th"),
-            identifier=self._text(root, h + "tei:publicationStmt/tei:idno[@type='URN']"),
-            editor=self._text(root, h + "tei:titleStmt/tei:editor"),
-            source_description=self._text(root, h + "tei:sourceDesc/tei:bibl/tei:note[@type='description']"),
-            rights=self._text(root, h + "tei:publicationStmt/tei:availability"),
-            date=self._text(root, h + "tei:publicationStmt/tei:date/@when"),
-            version=self._text(root, h + "tei:editionStmt/tei:edition/@n", "0"),
-            status=status,
-            proofreading_complete=status == "proofread",
-        )
-
-    def entities(self, root: etree._Element) -> tuple[Entity, ...]:
-        out: list[Entity] = []
-        header = root.find("tei:teiHeader", NS)
-        if header is None:
-            self.problem(root, "no teiHeader", "a TEI document starts with <teiHeader>")
-            return ()
-        for list_tag, item_tag, kind in _ENTITY_LISTS:
-            for item in header.iterfind(f".//tei:{list_tag}/tei:{item_tag}", NS):
-                ident = item.get(XML_ID)
-                if not ident:
-                    self.problem(item, f"<{item_tag}> without xml:id", "give every entry an xml:id to refer to")
-                    continue
-                name_tag = _NAME_TAG[kind]
-                names = item.findall(f"tei:{name_tag}", NS)
-                thai = [n for n in names if n.get(XML_LANG, "th") == "th"]
-                latin = [n for n in names if n.get(XML_LANG, "th") != "th"]
-                if not thai:
-                    self.problem(item, f"{kind} '{ident}' has no Thai name",
-                                 f'add <{name_tag} xml:lang="th">…</{name_tag}>')
-                    continue
-                forms = tuple(dict.fromkeys("".join(n.itertext()).strip() for n in thai))
-                dates = " - ".join(d.get("when", "") for d in item if _local(d) in ("birth", "death"))
-                spellings = tuple((n.get(XML_LANG, "th"), n.get("type", ""), " ".join("".join(n.itertext()).split()))
-                                  for n in names)
-                out.append(Entity(ident, kind, forms[0], "".join(latin[0].itertext()).strip() if latin else "",
-                                  forms, dates, spellings))
-        return tuple(out)
-
-    # --- body -----------------------------------------------------------------------------
-    def chapter(self, root: etree._Element) -> Chapter:
-        div = root.find(".//tei:body/tei:div[@type='chapter']", NS)
-        if div is None:
-            self.problem(root, "no <div type=\"chapter\"> in the body", "wrap the chapter in one div")
-            return Chapter("", "", "", (), (), str(self.path))
-        head_el = div.find("tei:head", NS)
-        head = self.inlines(head_el) if head_el is not None else ()
-        number = self._text(div, "tei:head/tei:seg[@type='number']")
-        title = self._text(div, "tei:head/tei:seg[@type='title']") or self._text(div, "tei:head")
-        sections: list[Section] = []
-        opening: list[Paragraph] = []
-        for child in div:
-            tag = _local(child)
-            if tag == "p":
-                opening.append(self.paragraph(child))
-            elif tag == "div":
-                sections.append(self.section(child))
-        if opening:
-            sections.insert(0, Section(f"{div.get(XML_ID, 'ch')}-opening", (), tuple(opening)))
-        return Chapter(div.get(XML_ID, ""), number, title, head, tuple(sections), str(self.path))
-
-    def section(self, div: etree._Element) -> Section:
-        head_el = div.find("tei:head", NS)
-        ident = div.get(XML_ID)
-        if not ident:
-            self.problem(div, "section <div> without xml:id", "add xml:id so links and the contents can point at it")
-        paragraphs = tuple(self.paragraph(p) for p in div.iterfind("tei:p", NS))
-        return Section(ident or "", self.inlines(head_el) if head_el is not None else (), paragraphs)
-
-    def paragraph(self, p: etree._Element) -> Paragraph:
-        ident = p.get(XML_ID)
-        if not ident:
-            self.problem(p, "paragraph without xml:id", "every <p> needs a stable xml:id (p + OCR line, e.g. p008)")
-        self._paragraph = ident or ""
-        return Paragraph(ident or "", self.inlines(p), p.sourceline or 0)
-
-    def inlines(self, el: etree._Element) -> tuple[Inline, ...]:
-        out: list[Inline] = []
-        if el.text:
-            self._text_node(el, el.text, out)
-        for child in el:
-            out.extend(self.inline(child))
-            if child.tail:
-                self._text_node(el, child.tail, out)
-        return _merge_text(out)
-
-    def _text_node(self, el: etree._Element, text: str, out: list[Inline]) -> None:
-        if "\n" in text or "\t" in text:
-            self.problem(el, "a line break or tab inside running text",
-                         'write the text on one line; record a wrap as <lb break="no"/> or <lb/>')
-            text = text.replace("\n", "").replace("\t", "")
-        out.append(Text(text))
-
-    def inline(self, el: etree._Element) -> tuple[Inline, ...]:
-        tag = _local(el)
-        if not tag:  # comment or processing instruction
-            return ()
-        if tag == "lb":
-            if el.get("break") == "no":
-                return ()
-            return (LineBreak(),) if el.getparent() is not None and _local(el.getparent()) == "head" else (Text(" "),)
-        if tag == "choice":
-            return (self.choice(el),)
-        if tag == "ref" and el.get("type") == "author-note":
-            return (AuthorNoteCall(el.get("n", "".join(el.itertext()))),)
-        if tag in ("seg", "fw", "note", "gap"):
-            return self.inlines(el) if tag == "seg" else ()
-        role = _SPAN_ROLES.get(tag)
-        if role is None:
-            self.problem(el, f"<{tag}> is not part of this edition's TEI subset",
-                         "see manuscript/schema/edition.rng for the elements the edition renders")
-            return self.inlines(el)
-        return (Span(role, self.inlines(el), lang=el.get(XML_LANG), ref=(el.get("ref") or "").lstrip("#") or None,
-                     when=el.get("when") or (f"{el.get('from')}/{el.get('to')}" if el.get("from") else None)),)
-
-    def choice(self, el: etree._Element) -> Choice:
-        parts = {_local(c): c for c in el}
-        if "sic" in parts and "corr" in parts:
-            original, reading, kind = parts["sic"], parts["corr"], "correction"
-        elif "orig" in parts and "reg" in parts:
-            original, reading, kind = parts["orig"], parts["reg"], "regularisation"
+    def text(self, text: etree._Element) -> list[Chapter]:
+        chapters: list[Chapter] = []
+        front, body, back = (text.find(f"tei:{n}", NS) for n in ("front", "body", "back"))
+        if front is not None and self._significant(front):
+            chapters.append(self.matter(front, "front"))
+        if body is not None:
+            chapters.extend(self.body(body))
         else:
-            self.problem(el, "<choice> needs <sic> with <corr>, or <orig> with <reg>")
-            original = reading = el
-            kind = "correction"
-        ident = el.get(XML_ID) or ""
-        if not ident:
-            self.problem(el, "<choice> without xml:id", "give every correction an id (c001, c002 …)")
-        correction = Correction(ident, self._paragraph, "".join(original.itertext()), "".join(reading.itertext()),
-                                kind, reading.get("cert", ""), reading.get("resp", ""), el.sourceline or 0)
-        self.corrections.append(correction)
-        return Choice(correction)
+            group = text.find("tei:group", NS)
+            if group is not None:
+                chapters.extend(self.body(group))
+        if back is not None and self._significant(back):
+            chapters.append(self.matter(back, "back"))
+        if not chapters:
+            self.problem(text, "the <text> holds nothing to print", "put the text in <body>")
+        return chapters
+
+    def _significant(self, el: etree._Element) -> bool:
+        return bool("".join(el.itertext()).strip()) or el.find(".//tei:graphic", NS) is not None
+
+    def body(self, body: etree._Element) -> list[Chapter]:
+        """Each division at the top of the body is a chapter; anything before the first is a
+        chapter of its own, anything between or after them joins the chapter before it."""
+        chapters: list[Chapter] = []
+        pending: list[etree._Element] = []
+        for child in body:
+            if not isinstance(child.tag, str):
+                continue
+            if self.model.rule(child) is not None and self.model.rule(child).behaviour == "section":
+                if pending:
+                    if chapters:
+                        chapters[-1] = self._append(chapters[-1], pending)
+                    else:
+                        chapters.append(self.untitled(body, pending))
+                    pending = []
+                chapters.append(self.chapter(child, "body"))
+            else:
+                pending.append(child)
+        if pending or (body.text or "").strip():
+            if chapters:
+                chapters[-1] = self._append(chapters[-1], pending)
+            else:
+                chapters.append(self.untitled(body, pending))
+        return chapters
+
+    def untitled(self, body: etree._Element, children: list[etree._Element], include_text: bool = True) -> Chapter:
+        """Content of the body outside any division: a chapter headed by the body's own head."""
+        ident = self.locator(body)
+        heads = [c for c in children if _local(c) == "head"]
+        head_el = heads[0] if heads else None
+        rest = [c for c in children if c is not head_el]
+        head = self.head_inlines(head_el, ident) if head_el is not None else ()
+        items = ([body.text] if include_text and body.text else []) + [x for c in rest for x in (c, c.tail) if x is not None]
+        blocks = tuple(self.blocks_of(body, ident, items))
+        sections = (Section(f"{ident}-opening", (), blocks),) if blocks else ()
+        title = self._plain(head_el) if head_el is not None else ""
+        return Chapter(ident, "", title, head, sections, str(self.path), "body", self._lang(body))
+
+    def _append(self, chapter: Chapter, children: list[etree._Element]) -> Chapter:
+        parent = children[0].getparent() if children else None
+        if parent is None:
+            return chapter
+        ident = f"{chapter.id}-after-{len(chapter.sections)}"
+        blocks = tuple(self.blocks_of(parent, ident, [x for c in children for x in (c, c.tail) if x is not None]))
+        if not blocks:
+            return chapter
+        from dataclasses import replace
+
+        return replace(chapter, sections=chapter.sections + (Section(ident, (), blocks),))
+
+    def matter(self, el: etree._Element, matter: str) -> Chapter:
+        """The manuscript's front or back matter: one part of the book, its divisions sections."""
+        ident = self.locator(el)
+        sections = self.sections_of(el, ident, level=2)
+        first_head = el.find(".//tei:head", NS)
+        title = self._plain(first_head) if first_head is not None else ""
+        return Chapter(ident, "", title, (), tuple(sections), str(self.path), matter, self._lang(el))
+
+    def chapter(self, div: etree._Element, matter: str) -> Chapter:
+        ident = self.locator(div)
+        heads = [c for c in div if _local(c) == "head"]
+        head_el = heads[0] if heads else None
+        head = self.head_inlines(head_el, ident) if head_el is not None else ()
+        number = header_text(div, "tei:head/tei:seg[@type='number']") if head_el is not None else ""
+        title = (header_text(div, "tei:head/tei:seg[@type='title']") if number else "") \
+            or (self._plain(head_el) if head_el is not None else "")
+        sections = self.sections_of(div, ident, level=2, skip=head_el)
+        return Chapter(ident, number, title, head, tuple(sections), str(self.path), matter, self._lang(div))
+
+    def sections_of(self, div: etree._Element, ident: str, level: int,
+                    skip: etree._Element | None = None) -> list[Section]:
+        """A division's content as sections: the blocks before its first inner division (the
+        opening), then each inner division, then blocks after one (a section without a head)."""
+        sections: list[Section] = []
+        run: list = []
+
+        def flush() -> None:
+            nonlocal run
+            section_id = f"{ident}-opening" if not sections else f"{ident}-after-{len(sections)}"
+            blocks = tuple(self.blocks_of(div, section_id, run, level))
+            if blocks:
+                sections.append(Section(section_id, (), blocks, level))
+            run = []
+
+        for item in _items(div, skip):
+            if isinstance(item, etree._Element) and isinstance(item.tag, str) \
+                    and (self.model.rule(item) or Rule("", "")).behaviour == "section":
+                flush()
+                sections.append(self.section(item, level))
+            else:
+                run.append(item)
+        flush()
+        return sections
+
+    def section(self, div: etree._Element, level: int) -> Section:
+        ident = self.locator(div)
+        heads = [c for c in div if _local(c) == "head"]
+        head_el = heads[0] if heads else None
+        head = self.head_inlines(head_el, ident) if head_el is not None else ()
+        blocks = tuple(self.blocks_of(div, ident, _items(div, head_el), level))
+        return Section(ident, head, blocks, level, self._lang(div))
+
+    def head_inlines(self, head: etree._Element, owner: str) -> tuple[Inline, ...]:
+        self._leaf = owner
+        return self.leaf_inlines(head)
+
+    def _plain(self, el: etree._Element) -> str:
+        from ..inlines import reading_text
+
+        saved = (self._leaf, len(self.corrections), len(self.notes))
+        text = " ".join(reading_text(self.leaf_inlines(el)).split())
+        # the title is a plain copy of the head: its corrections and notes are counted there
+        self._leaf = saved[0]
+        del self.corrections[saved[1]:]
+        del self.notes[saved[2]:]
+        return text
+
+    # --- blocks -------------------------------------------------------------------------------
+    def blocks_of(self, container: etree._Element, ident: str, items: list, level: int = 2) -> list[BlockNode]:
+        """The blocks of ``items`` (text and nodes of ``container``'s content, :func:`_items`):
+        block elements become blocks; runs of text and inline elements between them become leaves
+        of their own (``ident.t1`` ...). A page break or an anchor alone between two blocks opens
+        the next leaf; a note alone there is called at the end of the leaf before it."""
+        out: list[BlockNode] = []
+        run: list = []
+        carried: list[Inline] = []
+
+        def flush() -> None:
+            nonlocal run, carried
+            visible = any(isinstance(r, str) and r.strip() or isinstance(r, etree._Element) and self._visible(r)
+                          for r in run)
+            if visible:
+                self._leaf = self._anonymous_id(ident)
+                inlines = tuple(carried) + self._content_inlines(run)
+                carried = []
+                line = next((r.sourceline for r in run if isinstance(r, etree._Element)), container.sourceline) or 0
+                out.append(Paragraph(self._leaf, trim_folds(inlines), line, "block", "", "div"))
+            else:
+                for r in run:
+                    if isinstance(r, etree._Element):
+                        for marker in self._markers(r, out):
+                            carried.append(marker)
+            run = []
+
+        for item in items:
+            if isinstance(item, str):
+                run.append(item)
+            elif not isinstance(item.tag, str):
+                continue
+            elif self._is_block(item):
+                flush()
+                made = self.block(item, level)
+                if carried and made:
+                    made[0] = _prepend(made[0], tuple(carried))
+                    carried = []
+                out.extend(made)
+            else:
+                run.append(item)
+        flush()
+        if carried:
+            self._leaf = self._anonymous_id(ident)
+            out.append(Paragraph(self._leaf, tuple(carried), container.sourceline or 0, "block", "", "div"))
+        return out
+
+    def _visible(self, el: etree._Element) -> bool:
+        return self.rule(el, inline_context=True).behaviour not in (
+            "omit", "description", "page-break", "anchor", "line-break", "note")
+
+    def _markers(self, el: etree._Element, before: list[BlockNode]) -> list[Inline]:
+        """What an invisible element between blocks leaves: a page break or an anchor for the next
+        leaf; a note is called at the end of the last leaf before it (or the next when none)."""
+        rule = self.rule(el, inline_context=True)
+        if rule.behaviour == "page-break":
+            return [PageBreak(el.get("n", ""), el.get(XML_ID, ""))]
+        if rule.behaviour == "anchor" and el.get(XML_ID):
+            return [Target(el.get(XML_ID))]
+        if rule.behaviour == "note":
+            last = _last_leaf(before)
+            if last is None:
+                return [self.note(el)]
+            saved = self._leaf
+            self._leaf = last.id
+            call = self.note(el)
+            self._leaf = saved
+            before[:] = _append_to_last(before, call)
+        return []
+
+    def block(self, el: etree._Element, level: int) -> list[BlockNode]:
+        rule = self.rule(el, inline_context=False)
+        b = rule.behaviour
+        classes, style = self._presentation(el, rule)
+        html = rule.html or HTML_DEFAULT.get(b, "div")
+        ident = self.locator(el)
+        if b == "section":  # a division inside a block (floatingText's body): a section below
+            return [self.section(el, min(level + 1, 6))]
+        if b == "graphic":
+            return [Paragraph(ident, (self.image(el),), el.sourceline or 0, "graphic", rule.cls, "div", classes)]
+        if b == "figure":
+            children: list[BlockNode] = []
+            alt = " ".join(" ".join("".join(d.itertext()).split()) for d in el.iterfind("tei:figDesc", NS))
+            for child in el:
+                if not isinstance(child.tag, str):
+                    continue
+                name = _local(child)
+                child_rule = self.model.rule(child)
+                if child_rule is not None and child_rule.behaviour == "graphic":
+                    children.append(Paragraph(self.locator(child), (self.image(child, alt),), child.sourceline or 0,
+                                              "graphic", "graphic", "div"))
+                elif name == "head":
+                    self._leaf = self.locator(child)
+                    children.append(Paragraph(self._leaf, self.leaf_inlines(child), child.sourceline or 0,
+                                              "heading", "caption", "figcaption"))
+                elif child_rule is not None and child_rule.behaviour == "description":
+                    continue
+                else:
+                    children.extend(self.blocks_of(el, ident, [child], level))
+            return [Block("figure", tuple(children), ident, rule.cls, "figure", classes, self._lang(el), style)]
+        if b in ("list", "table", "row"):
+            children = self.blocks_of(el, ident, _items(el), level)
+            if b == "table":
+                children = [self._caption(c) for c in children]
+            return [Block(b, tuple(children), ident, rule.cls, html, classes, self._lang(el), style,
+                          self._attrs(el))]
+        if b == "note":  # a note standing between blocks: set in the flow, as a block of its own
+            children = self.blocks_of(el, ident, _items(el), level)
+            return [Block("block", tuple(children), ident, "note-block", "div", classes, self._lang(el), style)]
+        if BEHAVIOURS[b] == "block":
+            if self._has_blocks(el):
+                children = self.blocks_of(el, ident, _items(el), level)
+                return [Block(b, tuple(children), ident, rule.cls, "div" if html == "p" else html, classes,
+                              self._lang(el), style, self._attrs(el))]
+            self._leaf = ident
+            inlines = self.leaf_inlines(el, rule)
+            return [Paragraph(ident, inlines, el.sourceline or 0, b, rule.cls, html, classes, self._lang(el), style,
+                              self._attrs(el))]
+        return []
 
 
-def _merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:
-    """Adjacent text nodes (a joined line wrap leaves two) become one, as the reader sees one text."""
-    out: list[Inline] = []
-    for node in nodes:
-        if isinstance(node, Text) and out and isinstance(out[-1], Text):
-            out[-1] = Text(out[-1].text + node.text)
-        elif not (isinstance(node, Text) and not node.text):
-            out.append(node)
-    return tuple(out)
+def _items(container: etree._Element, skip: etree._Element | None = None) -> list:
+    """``container``'s content in order: its text, each child node (``skip`` left out) and the
+    text after it."""
+    items: list = [container.text] if container.text else []
+    for child in container:
+        if child is not skip:
+            items.append(child)
+        if child.tail:
+            items.append(child.tail)
+    return items
 
 
-# --- the diplomatic (source) reading, for the round trip -------------------------------
+def _last_leaf(blocks) -> Paragraph | None:
+    for node in reversed(blocks):
+        if isinstance(node, Paragraph):
+            return node
+        inner = _last_leaf(node.children if isinstance(node, Block) else node.blocks
+                           if isinstance(node, Section) else ())
+        if inner is not None:
+            return inner
+    return None
 
-def source_reading(tree: etree._ElementTree) -> str:
-    """Rebuild the OCR text from the manuscript: ``sic``/``orig`` readings, wraps and block joins
-    as the OCR had them. Equal to the OCR file when every correction is recorded."""
-    body = tree.getroot().find(".//tei:body", NS)
-    blocks: list[str] = []
-    for el in body.iter(f"{{{TEI_NS}}}head", f"{{{TEI_NS}}}p", f"{{{TEI_NS}}}fw"):
-        blocks.append(_diplomatic(el))
-    return "\n\n" + "\n\n".join(blocks)
+
+def _append_to_last(blocks: list, call: Inline) -> list:
+    from dataclasses import replace
+
+    out = list(blocks)
+    for i in range(len(out) - 1, -1, -1):
+        node = out[i]
+        if isinstance(node, Paragraph):
+            out[i] = replace(node, inlines=node.inlines + (call,))
+            return out
+        if isinstance(node, Block) and _last_leaf(node.children) is not None:
+            out[i] = replace(node, children=tuple(_append_to_last(list(node.children), call)))
+            return out
+        if isinstance(node, Section) and _last_leaf(node.blocks) is not None:
+            out[i] = replace(node, blocks=tuple(_append_to_last(list(node.blocks), call)))
+            return out
+    return out
 
 
-def _diplomatic(el: etree._Element) -> str:
-    parts = [el.text or ""]
-    for child in el:
-        tag = _local(child)
-        if tag == "lb":
-            parts.append("\n\n" if child.get("type") == "ocr-block" else "\n")
-        elif tag == "choice":
-            for part in child:
-                if _local(part) in ("sic", "orig"):
-                    parts.append(_diplomatic(part))
-        elif tag:
-            parts.append(_diplomatic(child))
-        parts.append(child.tail or "")
-    return "".join(parts)
+def _prepend(node: BlockNode, markers: tuple[Inline, ...]) -> BlockNode:
+    from dataclasses import replace
+
+    if isinstance(node, Paragraph):
+        return replace(node, inlines=markers + node.inlines)
+    if isinstance(node, Block) and node.children:
+        return replace(node, children=(_prepend(node.children[0], markers),) + node.children[1:])
+    if isinstance(node, Section) and node.blocks:
+        return replace(node, blocks=(_prepend(node.blocks[0], markers),) + node.blocks[1:])
+    return node

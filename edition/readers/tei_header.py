@@ -1,0 +1,196 @@
+"""The TEI header and the document's languages: metadata, the header's lists of persons, places,
+organisations and works, charDecl glyphs, tagsDecl renditions, and the diplomatic reading that
+rebuilds the OCR source from the manuscript's corrections."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from lxml import etree
+
+from ..model import Entity, Metadata
+from ..processing import ProcessingModel, css_class, safe_css
+from ..xmlsafe import NS, TEI_NS, XML_NS
+
+XML_ID = f"{{{XML_NS}}}id"
+XML_LANG = f"{{{XML_NS}}}lang"
+_ENTITY_LISTS = (("listPerson", "person", "person"), ("listPlace", "place", "place"),
+                 ("listOrg", "org", "org"), ("listBibl", "bibl", "work"))
+_NAME_TAG = {"person": "persName", "place": "placeName", "org": "orgName", "work": "title"}
+
+Report = Callable[..., None]  # problem(element, message, hint="", severity="error")
+
+
+def local_name(el) -> str:
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+def base_language(tag: str | None) -> str:
+    """The language subtag of a BCP 47 tag, in lower case ("en-GB" -> "en"); "" for none."""
+    return (tag or "").split("-")[0].lower()
+
+
+# ISO 639-2 and 639-3 codes that BCP 47 writes with two letters (TEI headers often use them)
+_TWO_LETTER = {"eng": "en", "deu": "de", "ger": "de", "fra": "fr", "fre": "fr", "rus": "ru", "tha": "th",
+               "lat": "la", "ita": "it", "spa": "es", "nld": "nl", "dut": "nl", "por": "pt", "pol": "pl",
+               "ces": "cs", "cze": "cs", "ukr": "uk", "ell": "el", "gre": "el", "swe": "sv", "dan": "da",
+               "nor": "no", "fin": "fi", "hun": "hu", "heb": "he", "ara": "ar", "zho": "zh", "chi": "zh",
+               "jpn": "ja", "kor": "ko", "tur": "tr", "ben": "bn", "hin": "hi", "san": "sa", "pli": "pi",
+               "cym": "cy", "wel": "cy", "gle": "ga", "isl": "is", "ice": "is", "ron": "ro", "rum": "ro"}
+
+
+def bcp47(tag: str) -> str:
+    """A language tag as BCP 47 writes it (``eng`` -> ``en``, ``eng-GB`` -> ``en-GB``)."""
+    first, sep, rest = tag.strip().partition("-")
+    return _TWO_LETTER.get(first.lower(), first) + sep + rest
+
+
+def document_language(root: etree._Element) -> str:
+    """The manuscript's language: TEI/@xml:lang, text/@xml:lang, or the first of langUsage."""
+    text = root.find("tei:text", NS)
+    for value in (root.get(XML_LANG), text.get(XML_LANG) if text is not None else None):
+        if value:
+            return bcp47(value)
+    found = root.xpath("tei:teiHeader/tei:profileDesc/tei:langUsage/tei:language[1]/@ident", namespaces=NS)
+    return bcp47(str(found[0])) if found else ""
+
+
+def header_text(root: etree._Element, xpath: str, default: str = "") -> str:
+    found = root.xpath(xpath, namespaces=NS)
+    if not found:
+        return default
+    value = found[0]
+    return " ".join(("".join(value.itertext()) if isinstance(value, etree._Element) else str(value)).split())
+
+def metadata(root: etree._Element, language: str, stem: str) -> Metadata:
+    """The book's metadata from the teiHeader (title, identifier, editor, rights, dates, status)."""
+    h = "tei:teiHeader/tei:fileDesc/"
+    status = header_text(root, "tei:teiHeader/tei:revisionDesc/@status", "draft")
+    first_div = root.find(".//tei:body/tei:div", NS)
+    label = header_text(first_div, "tei:head/tei:seg[@type='number']") if first_div is not None else ""
+    title = (header_text(root, h + "tei:titleStmt/tei:title[@type='main']")
+             or header_text(root, h + "tei:titleStmt/tei:title"))
+    identifier = (header_text(root, h + "tei:publicationStmt/tei:idno[@type='URN']")
+                  or header_text(root, h + "tei:publicationStmt/tei:idno"))
+    if not identifier:  # stable for the document, never the same for two titles
+        identifier = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'tei:' + stem + ':' + title)}"
+    source = (header_text(root, h + "tei:sourceDesc/tei:bibl/tei:note[@type='description']")
+              or header_text(root, h + "tei:sourceDesc"))
+    return Metadata(
+        title=title,
+        chapter_label=label,
+        language=language,
+        identifier=identifier,
+        editor=(header_text(root, h + "tei:titleStmt/tei:editor")
+                or header_text(root, h + "tei:titleStmt/tei:respStmt/tei:name")
+                or header_text(root, h + "tei:publicationStmt/tei:publisher")),
+        source_description=source[:600],
+        rights=header_text(root, h + "tei:publicationStmt/tei:availability"),
+        date=(header_text(root, h + "tei:publicationStmt/tei:date/@when")
+              or header_text(root, h + "tei:publicationStmt/tei:date")),
+        version=header_text(root, h + "tei:editionStmt/tei:edition/@n", "0"),
+        status=status,
+        proofreading_complete=status == "proofread",
+    )
+
+def entities(root: etree._Element, language: str, problem: Report) -> tuple[Entity, ...]:
+    """The persons, places, organisations and works the header lists, named in ``language``."""
+    out: list[Entity] = []
+    header = root.find("tei:teiHeader", NS)
+    if header is None:
+        problem(root, "no teiHeader", "a TEI document starts with <teiHeader>")
+        return ()
+    lang = base_language(language)
+    for list_tag, item_tag, kind in _ENTITY_LISTS:
+        for item in header.iterfind(f".//tei:{list_tag}/tei:{item_tag}", NS):
+            ident = item.get(XML_ID)
+            if not ident:
+                problem(item, f"<{item_tag}> without xml:id", "give every entry an xml:id to refer to")
+                continue
+            name_tag = _NAME_TAG[kind]
+            names = item.findall(f"tei:{name_tag}", NS)
+            own = [n for n in names if base_language(n.get(XML_LANG, language)) == lang]
+            other = [n for n in names if base_language(n.get(XML_LANG, language)) != lang]
+            if not names:
+                problem(item, f"{kind} '{ident}' has no name", f"add <{name_tag}>…</{name_tag}>")
+                continue
+            if not own:
+                if lang == "th":
+                    problem(item, f"{kind} '{ident}' has no Thai name",
+                                 f'add <{name_tag} xml:lang="th">…</{name_tag}>')
+                    continue
+                own = names[:1]
+            forms = tuple(dict.fromkeys(" ".join("".join(n.itertext()).split()) for n in own))
+            dates = " - ".join(d.get("when", "") for d in item if local_name(d) in ("birth", "death"))
+            spellings = tuple((n.get(XML_LANG, language), n.get("type", ""),
+                               " ".join("".join(n.itertext()).split())) for n in names)
+            latin = " ".join("".join(other[0].itertext()).split()) if other else ""
+            out.append(Entity(ident, kind, forms[0], latin, forms, dates, spellings))
+    return tuple(out)
+
+def glyphs(root: etree._Element) -> dict[str, str]:
+    """charDecl: each glyph or char id -> the character it stands for (its standard mapping)."""
+    out = {}
+    for decl in root.iterfind(".//tei:charDecl/*", NS):
+        ident = decl.get(XML_ID)
+        if not ident:
+            continue
+        mappings = {m.get("type", ""): "".join(m.itertext()) for m in decl.iterfind("tei:mapping", NS)}
+        char = (mappings.get("standard") or mappings.get("normalized") or mappings.get("normalised")
+                or mappings.get("") or next(iter(mappings.values()), ""))
+        if char:
+            out[ident] = char
+    return out
+
+def renditions(root: etree._Element, model: ProcessingModel, problem: Report) -> dict[str, str]:
+    """tagsDecl renditions: id -> the CSS they state (scheme css; TEI Simple's names mapped)."""
+    out = {}
+    for r in root.iterfind(".//tei:tagsDecl//tei:rendition", NS):
+        ident = r.get(XML_ID)
+        if not ident:
+            continue
+        text = " ".join("".join(r.itertext()).split())
+        if r.get("scheme", "css") == "css":
+            css = safe_css(text)
+            if css is None:
+                problem(r, f"rendition '{ident}' is not typographic CSS; it is ignored",
+                             "use font, text and margin properties only; no url()", "warning")
+                continue
+        else:
+            css = " ".join(model.renditions.get(f"simple:{t}", model.renditions.get(t, ""))
+                           for t in text.split())
+        out[ident] = css
+    return out
+
+def rendition_stylesheet(renditions: dict[str, str]) -> str:
+    """The CSS classes of the manuscript's own renditions."""
+    return "".join(f".rendition-{css_class(k)} {{ {v} }}\n" for k, v in sorted(renditions.items()) if v)
+
+
+# --- the diplomatic (source) reading, for the round trip -------------------------------
+
+def source_reading(tree: etree._ElementTree) -> str:
+    """Rebuild the OCR text from the manuscript: ``sic``/``orig`` readings, wraps and block joins
+    as the OCR had them. Equal to the OCR file when every correction is recorded."""
+    body = tree.getroot().find(".//tei:body", NS)
+    blocks: list[str] = []
+    for el in body.iter(f"{{{TEI_NS}}}head", f"{{{TEI_NS}}}p", f"{{{TEI_NS}}}fw"):
+        blocks.append(_diplomatic(el))
+    return "\n\n" + "\n\n".join(blocks)
+
+
+def _diplomatic(el: etree._Element) -> str:
+    parts = [el.text or ""]
+    for child in el:
+        tag = local_name(child)
+        if tag == "lb":
+            parts.append("\n\n" if child.get("type") == "ocr-block" else "\n")
+        elif tag == "choice":
+            for part in child:
+                if local_name(part) in ("sic", "orig"):
+                    parts.append(_diplomatic(part))
+        elif tag:
+            parts.append(_diplomatic(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
