@@ -1,31 +1,126 @@
-"""Pure functions over inline content: the reading text, offsets, and inserting note calls."""
+"""Inline content: the one walk every writer renders it with, and pure functions over it (the
+reading text, offsets, inserting note calls)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from typing import Generic, TypeVar
 
-from .model import Choice, Citation, Inline, LineBreak, Span, Text
+from .model import (
+    AuthorNoteCall,
+    Choice,
+    Citation,
+    Gap,
+    Image,
+    Inline,
+    LineBreak,
+    Link,
+    NoteCall,
+    PageBreak,
+    Span,
+    Target,
+    Text,
+)
+
+T = TypeVar("T")
+_METHODS = {Text: "text", Span: "span", Choice: "choice", AuthorNoteCall: "author_note_call", NoteCall: "note_call",
+            Citation: "citation", LineBreak: "line_break", PageBreak: "page_break", Link: "link", Target: "anchor",
+            Gap: "gap", Image: "image"}
+
+
+class InlineWalker(Generic[T]):
+    """The one walk over inline content: a method per kind of node, each returning what the
+    writer makes of it (a list). The print HTML, the pandoc AST and the reading text are each a
+    walker; a writer overrides the nodes it shows, and the defaults show nothing."""
+
+    def walk(self, nodes: Iterable[Inline]) -> list[T]:
+        out: list[T] = []
+        for node in nodes:
+            out.extend(self.visit(node))
+        return out
+
+    def visit(self, node: Inline) -> list[T]:
+        return getattr(self, _METHODS[type(node)])(node)
+
+    def text(self, node: Text) -> list[T]:
+        return []
+
+    def span(self, node: Span) -> list[T]:
+        return self.walk(node.children)
+
+    def link(self, node: Link) -> list[T]:
+        return self.walk(node.children)
+
+    def choice(self, node: Choice) -> list[T]:
+        return self.text(Text(node.correction.reading))
+
+    def line_break(self, node: LineBreak) -> list[T]:
+        return []
+
+    def author_note_call(self, node: AuthorNoteCall) -> list[T]:
+        return []
+
+    def note_call(self, node: NoteCall) -> list[T]:
+        return []
+
+    def citation(self, node: Citation) -> list[T]:
+        return []
+
+    def page_break(self, node: PageBreak) -> list[T]:
+        return []
+
+    def anchor(self, node: Target) -> list[T]:
+        return []
+
+    def gap(self, node: Gap) -> list[T]:
+        return []
+
+    def image(self, node: Image) -> list[T]:
+        return []
+
+
+class ReadingText(InlineWalker[str]):
+    """The edition's reading text: corrected readings, a line break as a space, no note calls,
+    citations, markers or images (what selectors quote, what the lint, the index and the diff read)."""
+
+    def text(self, node: Text) -> list[str]:
+        return [node.text]
+
+    def line_break(self, node: LineBreak) -> list[str]:
+        return [" "]
+
+
+_READING = ReadingText()
 
 
 def reading_text(inlines: Iterable[Inline]) -> str:
     """The edition's reading text: corrected readings, no note calls (what selectors quote)."""
-    return "".join(_reading_parts(inlines))
+    return "".join(_READING.walk(inlines))
 
 
 def _reading_parts(inlines: Iterable[Inline]) -> Iterator[str]:
-    for node in inlines:
-        if isinstance(node, Text):
-            yield node.text
-        elif isinstance(node, Span):
-            yield from _reading_parts(node.children)
-        elif isinstance(node, Choice):
-            yield node.correction.reading
-        elif isinstance(node, LineBreak):
-            yield " "
-        elif isinstance(node, Citation):
-            continue
-        # note calls are not part of the reading text
+    yield from _READING.walk(inlines)
+
+
+def offset_of_call(inlines: Iterable[Inline], note_id: str) -> int:
+    """Where the call of note ``note_id`` stands, as an offset into the reading text."""
+    pos = 0
+
+    def walk(nodes) -> bool:
+        nonlocal pos
+        for node in nodes:
+            if isinstance(node, NoteCall) and node.note_id == note_id:
+                return True
+            if isinstance(node, (Span, Link)):
+                if walk(node.children):
+                    return True
+            else:
+                pos += len("".join(_reading_parts([node])))
+        return False
+
+    walk(inlines)
+    return pos
 
 
 def spans_of(inlines: Iterable[Inline], role: str) -> list[tuple[int, int, Span]]:
@@ -39,6 +134,8 @@ def spans_of(inlines: Iterable[Inline], role: str) -> list[tuple[int, int, Span]
                 pos = walk(node.children, pos)
                 if node.role == role:
                     found.append((start, pos, node))
+            elif isinstance(node, Link):
+                pos = walk(node.children, pos)
             else:
                 pos += len("".join(_reading_parts([node])))
         return pos
@@ -79,7 +176,7 @@ def node_boundaries(inlines: Iterable[Inline]) -> set[int]:
     def walk(nodes: Iterable[Inline], pos: int) -> int:
         for node in nodes:
             found.add(pos)
-            if isinstance(node, Span):
+            if isinstance(node, (Span, Link)):
                 pos = walk(node.children, pos)
             else:
                 pos += len("".join(_reading_parts([node])))
@@ -118,7 +215,7 @@ def _insert(nodes: tuple[Inline, ...], offset: int, new: Inline) -> tuple[tuple[
             cut = offset - pos
             out.extend([Text(node.text[:cut]), new, Text(node.text[cut:])])
             out.extend(nodes[i + 1:])
-        elif isinstance(node, Span):
+        elif isinstance(node, (Span, Link)):
             children, _ = _insert(node.children, offset - pos, new)
             out.append(replace(node, children=children))
             out.extend(nodes[i + 1:])

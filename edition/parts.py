@@ -11,7 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .model import BiblEntry, Chapter, Correction, Edition, Entity, IndexEntry, Inline, Note, Span, Text
+import regex
+
+from .model import BiblEntry, Chapter, Correction, Edition, Entity, IndexEntry, Inline, Note, Section, Text
+from .processing import styled_span
+
+THAI_LETTER = regex.compile(r"\p{Thai}")
 
 FRONT_SECTIONS = ("title-page", "imprint", "contents")
 BACK_SECTIONS = ("notes", "glossary", "names", "bibliography", "corrections", "index")
@@ -79,9 +84,9 @@ def reference(entry: BiblEntry) -> tuple[Inline, ...]:
     if entry.type in ("article", "chapter"):
         out.append(Text(f"“{entry.title}.” "))
         if entry.container:
-            out += [Span("title", (Text(entry.container),)), Text(". ")]
+            out += [_title(entry.container), Text(". ")]
     else:
-        out += [Span("title", (Text(entry.title),)), Text(". ")]
+        out += [_title(entry.title), Text(". ")]
     tail = ""
     if entry.translator:
         tail += f"Translated by {entry.translator}. "
@@ -96,6 +101,13 @@ def reference(entry: BiblEntry) -> tuple[Inline, ...]:
         tail += f" ISBN {entry.isbn}."
     out.append(Text(tail))
     return tuple(_merged(out))
+
+
+def _title(text: str) -> Inline:
+    """A work's title in the entry. The entry is set as English; a title in Thai script is marked
+    Thai, so it is not set in italic (Thai type has no italic, and an engine would slant the
+    upright face instead)."""
+    return styled_span("title", (Text(text),), "th" if THAI_LETTER.search(text) else None)
 
 
 def _merged(nodes: list[Inline]) -> list[Inline]:
@@ -155,7 +167,10 @@ def _paragraph_ids(chapter: Chapter) -> set[str]:
 
 
 def _heads_only(chapter: Chapter) -> Chapter:
-    return replace(chapter, sections=tuple(replace(s, paragraphs=()) for s in chapter.sections))
+    """The chapter with its divisions' heads and nothing else (what the contents lists)."""
+    def heads(section: Section) -> Section:
+        return replace(section, blocks=tuple(heads(b) for b in section.blocks if isinstance(b, Section)))
+    return replace(chapter, sections=tuple(heads(s) for s in chapter.sections))
 
 
 def _without_source_places(edition: Edition) -> Edition:
@@ -163,9 +178,7 @@ def _without_source_places(edition: Edition) -> Edition:
     a part's cache key follows from its slice, so a note added at the top of an annotation file
     must not make every chapter new."""
     notes = tuple(replace(n, annotation=replace(n.annotation, file="", line=0)) for n in edition.notes)
-    chapters = tuple(replace(c, source_file="", sections=tuple(
-        replace(s, paragraphs=tuple(replace(p, line=0) for p in s.paragraphs)) for s in c.sections))
-        for c in edition.chapters)
+    chapters = tuple(replace(c.with_leaves(lambda p: replace(p, line=0)), source_file="") for c in edition.chapters)
     corrections = tuple(replace(c, line=0) for c in edition.corrections)
     return replace(edition, notes=notes, chapters=chapters, corrections=corrections)
 

@@ -25,7 +25,8 @@ from ..model import Edition
 from ..parts import Part
 from ..styles import Styles
 from ..xmlsafe import safe_parser
-from .epub import J, pandoc_document
+from .epub import pandoc_document, part_blocks
+from .epub_inline import MEDIA_TYPES, J, book_media
 
 OPF_NS = "http://www.idpf.org/2007/opf"
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -163,6 +164,7 @@ def assemble(skeleton: bytes, parts: list[bytes]) -> bytes:
     for part in parts:
         part_files = _zip_files(part)
         texts.extend(part_files[n] for n in _content_files(part_files, base))
+        files.update({n: d for n, d in part_files.items() if n.startswith(base + "media/")})
     if len(texts) != len(slots):
         raise ValueError(f"the parts make {len(texts)} content documents, the headings {len(slots)}")
     documents = list(zip(slots, texts, strict=True))
@@ -210,6 +212,8 @@ def finish(package: bytes, css: str, fonts: dict[str, bytes], a11y: Accessibilit
     book_title = (metadata.findtext("{http://purl.org/dc/elements/1.1/}title") or "").encode()
     for name in [n for n in files if n.endswith(".xhtml")]:
         files[name] = re.sub(rb"<title>ch\d+\.xhtml</title>", b"<title>" + book_title + b"</title>", files[name])
+        # the manuscript's images sit in media/ beside text/ (pandoc prefixes raw HTML's paths)
+        files[name] = re.sub(rb'src="(?:\.\./)+media/', b'src="../media/', files[name])
         # pandoc writes lang=; readers that hyphenate and speak by xml:lang get it too
         files[name] = re.sub(rb'(<[a-zA-Z][^>]*?\s)lang="([^"]+)"(?![^>]*xml:lang)', rb'\1lang="\2" xml:lang="\2"',
                              files[name])
@@ -222,6 +226,12 @@ def finish(package: bytes, css: str, fonts: dict[str, bytes], a11y: Accessibilit
         files[base + "images/cover.png"] = cover
         etree.SubElement(manifest, f"{{{OPF_NS}}}item", id="cover-image", href="images/cover.png",
                          properties="cover-image", **{"media-type": "image/png"})
+
+    for name in sorted(n for n in files if n.startswith(base + "media/")):  # the manuscript's images
+        href = name[len(base):]
+        if not any(i.get("href") == href for i in manifest):
+            etree.SubElement(manifest, f"{{{OPF_NS}}}item", id=f"media-{href[6:].split('.')[0]}", href=href,
+                             **{"media-type": MEDIA_TYPES[name.rsplit('.', 1)[-1].lower()]})
 
     css_item = next(i for i in manifest if i.get("media-type") == "text/css")
     files[base + css_item.get("href")] = css.encode("utf-8")
@@ -268,6 +278,8 @@ def finish(package: bytes, css: str, fonts: dict[str, bytes], a11y: Accessibilit
 
 # --- pandoc, once per part and once on the headings -----------------------------------------------
 
+A11Y_SUMMARY_IMAGES = ("The text, its notes and back matter are text, with a navigable table of contents and "
+                       "headings; every image carries the text alternative the manuscript gives it.")
 A11Y_SUMMARY = ("This edition is text only: the chapter, its notes, glossary, bibliography, corrections "
                 "apparatus and person index are all text, with a navigable table of contents, headings, "
                 "pop-up footnotes with back-links and Thai line-break opportunities.")
@@ -276,11 +288,21 @@ A11Y_SUMMARY = ("This edition is text only: the chapter, its notes, glossary, bi
 def part_epub(edition: Edition, part: Part, meta: J, page_starts, work: Path, epoch: int) -> bytes:
     """pandoc's EPUB of one part of the book, as :func:`assemble_epub` puts it into the book's
     package: made by the part's own task, beside the layouts (``work``: a scratch folder)."""
-    from .epub import part_blocks
-
     blocks = part_blocks(edition, part, page_starts)
-    return _pandoc(_write_json(pandoc_document(meta, blocks), work / f"part-{os.getpid()}-{part.id}"),
+    made = _pandoc(_write_json(pandoc_document(meta, blocks), work / f"part-{os.getpid()}-{part.id}"),
                    _pandoc_env(epoch))
+    media = book_media(edition)
+    if not media:
+        return made
+    files = _zip_files(made)  # the part's images go with it, for the book's package
+    base = _opf_path(files).rsplit("/", 1)[0] + "/"
+    files.update({f"{base}media/{name}": data for name, data in media.items()})
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as out:
+        out.writestr("mimetype", files.pop("mimetype"))
+        for name, data in files.items():
+            out.writestr(name, data)
+    return buffer.getvalue()
 
 
 def assemble_epub(meta: J, headings: list[J], part_epubs: list[bytes], work: Path, epoch: int) -> bytes:
@@ -299,7 +321,13 @@ def finish_epub(package: bytes, edition: Edition, styles: Styles, page_starts, c
     and ``cover``, a PNG."""
     font_data = {f.name: f.read_bytes() for f in font_files()}
     features = Accessibility().features + (("pageBreakMarkers", "pageNavigation") if page_starts else ())
-    return finish(package, styles.text("epub.css"), font_data, Accessibility(features=features, summary=A11Y_SUMMARY),
+    with zipfile.ZipFile(io.BytesIO(package)) as z:
+        media = any("/media/" in n for n in z.namelist())
+    a11y = Accessibility(features=features, summary=A11Y_SUMMARY)
+    if media:  # images, each with its text alternative from the manuscript (figDesc, desc)
+        a11y = Accessibility(("textual", "visual"), ("textual",), features + ("alternativeText",), ("none",),
+                             A11Y_SUMMARY_IMAGES)
+    return finish(package, edition.stylesheet + styles.text("epub.css"), font_data, a11y,
                   page_source=edition.metadata.identifier_for("reading") if page_starts else None,
                   cover=cover, body_id=edition.chapters[0].id if edition.chapters else None, font_cache=font_cache)
 

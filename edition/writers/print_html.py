@@ -190,7 +190,9 @@ def render_part_html(ctx: PrintContext, part: Part, styles: Styles) -> PartHTML:
         ann = note.annotation
         changed = " changed" if ann.id in marks else ""
         if note.placement == "foot":
-            if ctx.config.justify:
+            if not thai_notes:
+                body = html_inlines(ann.body, edition, cite=cite)
+            elif ctx.config.justify:
                 body = html_inlines(ann.body, edition, cite=cite,
                                     text=paragraph_break_control(ann.body, words, justify=True))
                 changed += " justify"
@@ -218,19 +220,29 @@ def render_part_html(ctx: PrintContext, part: Part, styles: Styles) -> PartHTML:
         """Inline content without break control (a bibliography entry, set ragged in Latin script)."""
         return html_inlines(nodes, edition, cite=cite)
 
+    def free(nodes) -> Markup:
+        """Text in a language other than Thai: the renderer breaks and hyphenates it (CSS
+        ``hyphens: auto``, Pyphen's TeX patterns in WeasyPrint)."""
+        return html_inlines(nodes, edition, note_call=note_call, cite=cite)
+
     env = styles.environment()
     labels = labels_for(edition.metadata.language)
+    thai_notes = is_thai(edition.metadata.language)
     names = dict(edition=edition, meta=edition.metadata, config=ctx.config, L=labels, parts=ctx.parts,
                  relaxed=ctx.relaxed, proof=ctx.proof, marks=marks, shown=shown, index_pages=ctx.index_pages)
     body = env.get_template("parts.html.j2").make_module(dict(
-        names, inl=inl, justified=justified, plain=plain, reference=book.reference,
+        names, inl=inl, justified=justified, plain=plain, free=free, is_thai=is_thai, reference=book.reference,
         endnotes=book.endnotes(edition), glosses=book.glosses(edition), names=book.names(edition),
         bibliography=book.bibliography(edition))).render(part)
     borrowed = external_ids(body)
     html = env.get_template("print.html.j2").render(
-        names, faces=FACES, fonts_url=ctx.fonts_url, css=styles.text("print.css"), body=Markup(body),
+        names, faces=FACES, fonts_url=ctx.fonts_url, css=edition.stylesheet + styles.text("print.css"), body=Markup(body),
         borrowed=borrowed, pad=ctx.pad, part_css=part_css(ctx))
     return PartHTML(html, tuple(borrowed))
+
+
+def is_thai(lang: str | None) -> bool:
+    return (lang or "").split("-")[0].lower() == "th"
 
 
 def external_ids(body: str) -> list[str]:

@@ -30,9 +30,11 @@ def _plain(edition: Edition, nodes) -> str:
 def annotation_collection(edition: Edition) -> dict:
     base = edition.metadata.identifier
     source = edition.chapters[0].source_file.rsplit("/", 1)[-1] if edition.chapters else "manuscript.xml"
-    texts = {p.id: reading_text(p.inlines) for c in edition.chapters for s in c.sections for p in s.paragraphs}
+    texts = {p.id: reading_text(p.inlines) for p in edition.leaves()}
     items = []
     for note in edition.notes:
+        if note.annotation.set == "manuscript":
+            continue  # a note of the manuscript itself, not a stand-off annotation
         ann, anchor = note.annotation, note.anchor
         text = texts[anchor.paragraph]
         item = {
