@@ -72,7 +72,9 @@ def cmd_check(args) -> int:
     book = load_book(args.root)
     sources = read_sources(book)  # read once: the resolver and the schema checks share it
     resolution = resolve(sources, load_print_config(args.root).footnote_max_chars)
-    problems = check(resolution, sources.manuscripts, args.root / "build" / "cache")
+    from .processing import load_model
+
+    problems = check(resolution, sources.manuscripts, args.root / "build" / "cache", book.schema, load_model(args.root))
     epub = args.root / "dist" / f"{book.name}.epub"
     if epub.exists():  # the built EPUB, if there is one: EPUBCheck and Ace
         problems += epub_problems(epub, args.root / "build" / "cache")
@@ -100,7 +102,7 @@ def cmd_lint(args) -> int:
     start = time.perf_counter()
     counts: dict[str, int] = {}
     for chapter in resolution.edition.chapters:
-        for f in lint_chapter(chapter, resolution.edition.custom_words):
+        for f in lint_chapter(chapter, resolution.edition.custom_words, language=resolution.edition.metadata.language):
             counts[f.kind] = counts.get(f.kind, 0) + 1
             if f.kind != "unknown-word" or args.words:
                 print(f"{Path(chapter.source_file).relative_to(args.root)}:{f.line}: {f.paragraph}@{f.offset}: "

@@ -13,6 +13,7 @@ from .yamlfile import load_yaml
 TRIMS_DEFAULT = ("A5", "B5", "6x9in")
 CSS_UNITS_PX = {"px": 1.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4, "pt": 96 / 72, "pc": 16.0}
 MARKS = ("crop", "cross")
+SOURCE_PAGES = ("margin", "inline", "none")
 
 
 def css_px(length: str, field: str) -> float:
@@ -45,6 +46,7 @@ class Book:
     front: tuple[str, ...]
     back: tuple[str, ...]
     cluster: Cluster = Cluster()
+    schema: Path | None = None  # the edition's own RELAX NG schema, checked besides tei_all
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class PrintConfig:
     footnote_max_chars: int
     trims: dict[str, dict[str, str]]
     marks: tuple[str, ...] = ("crop",)  # printer's marks of the printer's PDF: crop, cross
+    source_pages: str = "margin"  # the source's page breaks (TEI pb): margin | inline | none
 
     @property
     def bleed_px(self) -> float:
@@ -74,7 +77,9 @@ class PrintConfig:
         return replace(self, trim=trim, width=size["width"], height=size["height"])
 
 
-def load_book(root: Path) -> Book:
+def load_book(root: Path, files: bool = True) -> Book:
+    """Read book.yaml. ``files``: check that the files it names exist (off while a revision is
+    being exported, before they are)."""
     path = root / "book.yaml"
     data = load_yaml(path)
     line = getattr(data, "line", None)
@@ -84,7 +89,9 @@ def load_book(root: Path) -> Book:
         front = tuple(str(s) for s in data.get("front", FRONT_SECTIONS))
         back = tuple(str(s) for s in data.get("back", BACK_SECTIONS))
         cluster = _cluster(data.get("cluster") or {}, root, path, line)
-        book = Book(root, str(data["name"]), chapters, root / data["annotations"], wordlist, front, back, cluster)
+        schema = root / data["schema"] if data.get("schema") else None
+        book = Book(root, str(data["name"]), chapters, root / data["annotations"], wordlist, front, back, cluster,
+                    schema)
     except (KeyError, TypeError) as exc:
         raise EditionError.at(path, line, f"book manifest is missing {exc}",
                               "book.yaml needs name, chapters and annotations") from exc
@@ -93,6 +100,9 @@ def load_book(root: Path) -> Book:
         if unknown:
             raise EditionError.at(path, line, f"{field_name}: unknown section {', '.join(unknown)}",
                                   f"{field_name} lists some of: {', '.join(known)}")
+    if files and book.schema is not None and not book.schema.is_file():
+        raise EditionError.at(path, line, f"schema: {book.schema} is not a file",
+                              "name the edition's RELAX NG schema (.rng), or remove schema:")
     if "index" in book.back and book.back[-1] != "index":
         raise EditionError.at(path, line, "back: the index must come last",
                               "move index to the end of back: (its page numbers point into everything before it)")
@@ -123,7 +133,7 @@ def load_print_config(root: Path, trim: str | None = None) -> PrintConfig:
         base = PrintConfig(str(data["trim"]), "", "", str(data["bleed"]), dict(data["margins"]),
                            str(data["font_size"]), float(data["line_height"]), bool(data["justify"]),
                            int(data["footnote_max_chars"]), dict(data["trims"]),
-                           tuple(str(data.get("marks", "crop")).split()))
+                           tuple(str(data.get("marks", "crop")).split()), str(data.get("source_pages", "margin")))
     except (KeyError, TypeError, ValueError) as exc:
         raise EditionError.at(path, getattr(data, "line", None), f"print configuration: bad or missing {exc}",
                               "see the comments in styles/print.yaml") from exc
@@ -131,6 +141,9 @@ def load_print_config(root: Path, trim: str | None = None) -> PrintConfig:
     if not set(base.marks) <= set(MARKS) and base.marks != ("none",):
         raise EditionError.at(path, getattr(data, "line", None), f"marks: '{' '.join(base.marks)}' is not crop, cross, "
                               "'crop cross' or none", "set marks: crop (the printer's crop marks)")
+    if base.source_pages not in SOURCE_PAGES:
+        raise EditionError.at(path, getattr(data, "line", None), f"source_pages: '{base.source_pages}' is not "
+                              + ", ".join(SOURCE_PAGES), "set source_pages: margin (the source's page numbers in the margin)")
     if base.marks == ("none",):
         base = replace(base, marks=())
     return base.with_trim(trim or base.trim)

