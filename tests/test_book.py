@@ -96,10 +96,10 @@ def test_the_epub_made_part_by_part_is_what_pandoc_makes_of_the_whole_book(book_
     pandoc run on the whole book gives (so no part of the book needs to be held at once)."""
     import os
 
+    import yaml
+
     from edition.parts import book_parts, part_edition
     from edition.writers import epub, epub_package
-
-    import yaml
 
     edition, page_starts = book_edition
     book = yaml.safe_load((small_book / "book.yaml").read_text(encoding="utf-8"))
