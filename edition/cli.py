@@ -10,7 +10,6 @@ from pathlib import Path
 from .errors import EditionError, Problem
 
 ROOT = Path(__file__).resolve().parents[1]
-SECTION_HEADS = ("นโยบายเศรษฐกิจใหม่", "โครงสร้างทางการเมืองและการต่อสู้เพื่อสืบอำนาจต่อจากเลนิน", "วัฒนธรรม")
 
 
 def _console():
@@ -85,9 +84,21 @@ def cmd_check(args) -> int:
 def cmd_ingest(args) -> int:
     from .ingest import ingest
 
-    out = args.root / "manuscript" / "chapter-03.xml"
-    ingest(args.root / "manuscript" / "source" / "chapter-03.ocr.txt", out, SECTION_HEADS)
-    _console().print(f"wrote {out.relative_to(args.root)}")
+    if args.into is None:
+        raise EditionError.at(args.ocr, None, "no manuscript to write (--into)",
+                              "name the TEI file to make, e.g. --into manuscript/chapter-01.xml")
+    done = ingest(args.ocr, args.into, args.lang, tuple(args.head or ()), args.title, args.editor)
+    console = _console()
+    console.print(f"wrote {done.path}: paragraphs {done.paragraphs}, section heads {len(done.section_heads)}, "
+                  f"running heads {done.running_heads}, page numbers {done.page_numbers}", markup=False)
+    for head in done.section_heads:
+        console.print(f"  section head: {head}", markup=False)
+    if done.section_heads and not done.heads_given:
+        console.print("  (found by rule: if they are wrong, move the file away and ingest again with --head "
+                      "for each section head)", markup=False)
+    if done.normalised:
+        console.print(f"note: the manuscript gives back every line of {args.ocr}, with {'; '.join(done.normalised)}",
+                      markup=False)
     return 0
 
 
@@ -295,7 +306,15 @@ def main(argv: list[str] | None = None) -> int:
     pv.add_argument("--pages", default="1-4", help="a page or a range, e.g. 5 or 1-4 (default 1-4)")
     pv.add_argument("--dpi", type=int, default=100)
     sub.add_parser("check", help="validate manuscript and annotations; exit 1 on any error")
-    sub.add_parser("ingest", help="one-time: OCR text -> first TEI manuscript (refuses to overwrite)")
+    ing = sub.add_parser("ingest", help="one-time: an OCR text file -> a first TEI manuscript (never overwrites)")
+    ing.add_argument("ocr", type=Path, help="the OCR text: UTF-8, blocks separated by blank lines; the first is "
+                                            "the document's head")
+    ing.add_argument("--into", type=Path, help="the TEI file to write (must not exist)")
+    ing.add_argument("--lang", help="the text's language, a BCP 47 tag (th, en, de-CH, ...)")
+    ing.add_argument("--head", action="append", help="a section head as the OCR prints it (repeat for each; "
+                                                     "when given, only these are section heads)")
+    ing.add_argument("--title", help="the title for the teiHeader (default: the first block)")
+    ing.add_argument("--editor", help="the editor named in the teiHeader (default: the editors of the edition)")
     lint = sub.add_parser("lint", help="the Thai OCR lint of the reading text")
     lint.add_argument("--words", action="store_true", help="also list words the dictionary does not know")
     corr = sub.add_parser("corrections", help="list every editorial correction")

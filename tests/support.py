@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+OCR_FIXTURES = ROOT / "tests" / "fixtures" / "ocr"  # small OCR texts for `ingest`, one per language
 PROJECT_PARTS = ("book.yaml", "manuscript", "annotations", "styles")
 
 
