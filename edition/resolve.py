@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .anchoring import AnchorResult, anchor
-from .config import Book
+from .config import Book, with_book_metadata
 from .errors import EditionError, Problem
 from .inlines import insert_at, reading_text, spans_of
 from .model import Annotation, Chapter, Edition, Entity, IndexEntry, Note, NoteCall, Paragraph
@@ -123,7 +123,7 @@ def resolve(sources: Sources, footnote_max_chars: int = 600) -> Resolution:
     index = _person_index(chapters, entities)
     words = tuple(sorted({f for e in entities for f in e.forms} | set(sources.wordlist)))
     corrections = tuple(c for m in manuscripts for c in m.corrections)
-    edition = Edition(manuscripts[0].metadata, chapters, tuple(notes), entities,
+    edition = Edition(with_book_metadata(manuscripts[0].metadata, sources.book), chapters, tuple(notes), entities,
                       tuple(sources.annotations.bibliography.values()), corrections, index, words)
     return Resolution(edition, anchors, problems)
 
