@@ -102,6 +102,24 @@ def cmd_ingest(args) -> int:
     return 0
 
 
+def cmd_new(args) -> int:
+    import shlex
+
+    from .scaffold import new_edition
+
+    if args.manuscript is None:
+        raise EditionError.at(args.dir, None, "no manuscript given (--manuscript)",
+                              "name the TEI P5 file the edition is made of: --manuscript FILE.xml")
+    made = new_edition(args.dir, args.manuscript, args.lang)
+    console = _console()
+    console.print(f"wrote {args.dir}/: book.yaml ({made.name}: {made.title or 'no title'}, {made.language}), "
+                  f"manuscript/{args.manuscript.name}, annotations/, styles/", markup=False)
+    for note in made.notes:
+        console.print(f"note: {note}", markup=False)
+    console.print(f"next: python build.py --root {shlex.quote(str(args.dir))}", markup=False)
+    return 0
+
+
 def cmd_lint(args) -> int:
     import time
 
@@ -315,6 +333,10 @@ def main(argv: list[str] | None = None) -> int:
                                                      "when given, only these are section heads)")
     ing.add_argument("--title", help="the title for the teiHeader (default: the first block)")
     ing.add_argument("--editor", help="the editor named in the teiHeader (default: the editors of the edition)")
+    nw = sub.add_parser("new", help="make an edition folder for a TEI manuscript: book.yaml, annotations/, styles/")
+    nw.add_argument("dir", type=Path, help="the folder to make (must not exist, or be empty)")
+    nw.add_argument("--manuscript", type=Path, help="the TEI P5 manuscript to copy into DIR/manuscript/")
+    nw.add_argument("--lang", help="the language when the teiHeader does not say (a BCP 47 tag)")
     lint = sub.add_parser("lint", help="the Thai OCR lint of the reading text")
     lint.add_argument("--words", action="store_true", help="also list words the dictionary does not know")
     corr = sub.add_parser("corrections", help="list every editorial correction")
@@ -344,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, default in (("justify", None), ("scheduler", None), ("processes", None), ("timings", False)):
         if not hasattr(args, name):
             setattr(args, name, default)
-    handlers = {None: cmd_build, "build": cmd_build, "check": cmd_check, "ingest": cmd_ingest,
+    handlers = {None: cmd_build, "build": cmd_build, "check": cmd_check, "ingest": cmd_ingest, "new": cmd_new,
                 "lint": cmd_lint, "corrections": cmd_corrections, "reanchor": cmd_reanchor,
                 "export-annotations": cmd_export_annotations, "annotate": cmd_annotate,
                 "diff": cmd_diff, "preview": cmd_preview, "proof": cmd_proof}
