@@ -10,7 +10,6 @@ from pathlib import Path
 from .errors import EditionError, Problem
 
 ROOT = Path(__file__).resolve().parents[1]
-SECTION_HEADS = ("นโยบายเศรษฐกิจใหม่", "โครงสร้างทางการเมืองและการต่อสู้เพื่อสืบอำนาจต่อจากเลนิน", "วัฒนธรรม")
 
 
 def _console():
@@ -87,9 +86,39 @@ def cmd_check(args) -> int:
 def cmd_ingest(args) -> int:
     from .ingest import ingest
 
-    out = args.root / "manuscript" / "chapter-03.xml"
-    ingest(args.root / "manuscript" / "source" / "chapter-03.ocr.txt", out, SECTION_HEADS)
-    _console().print(f"wrote {out.relative_to(args.root)}")
+    if args.into is None:
+        raise EditionError.at(args.ocr, None, "no manuscript to write (--into)",
+                              "name the TEI file to make, e.g. --into manuscript/chapter-01.xml")
+    done = ingest(args.ocr, args.into, args.lang, tuple(args.head or ()), args.title, args.editor)
+    console = _console()
+    console.print(f"wrote {done.path}: paragraphs {done.paragraphs}, section heads {len(done.section_heads)}, "
+                  f"running heads {done.running_heads}, page numbers {done.page_numbers}", markup=False)
+    for head in done.section_heads:
+        console.print(f"  section head: {head}", markup=False)
+    if done.section_heads and not done.heads_given:
+        console.print("  (found by rule: if they are wrong, move the file away and ingest again with --head "
+                      "for each section head)", markup=False)
+    if done.normalised:
+        console.print(f"note: the manuscript gives back every line of {args.ocr}, with {'; '.join(done.normalised)}",
+                      markup=False)
+    return 0
+
+
+def cmd_new(args) -> int:
+    import shlex
+
+    from .scaffold import new_edition
+
+    if args.manuscript is None:
+        raise EditionError.at(args.dir, None, "no manuscript given (--manuscript)",
+                              "name the TEI P5 file the edition is made of: --manuscript FILE.xml")
+    made = new_edition(args.dir, args.manuscript, args.lang)
+    console = _console()
+    console.print(f"wrote {args.dir}/: book.yaml ({made.name}: {made.title or 'no title'}, {made.language}), "
+                  f"manuscript/{args.manuscript.name}, annotations/, styles/", markup=False)
+    for note in made.notes:
+        console.print(f"note: {note}", markup=False)
+    console.print(f"next: python build.py --root {shlex.quote(str(args.dir))}", markup=False)
     return 0
 
 
@@ -297,7 +326,19 @@ def main(argv: list[str] | None = None) -> int:
     pv.add_argument("--pages", default="1-4", help="a page or a range, e.g. 5 or 1-4 (default 1-4)")
     pv.add_argument("--dpi", type=int, default=100)
     sub.add_parser("check", help="validate manuscript and annotations; exit 1 on any error")
-    sub.add_parser("ingest", help="one-time: OCR text -> first TEI manuscript (refuses to overwrite)")
+    ing = sub.add_parser("ingest", help="one-time: an OCR text file -> a first TEI manuscript (never overwrites)")
+    ing.add_argument("ocr", type=Path, help="the OCR text: UTF-8, blocks separated by blank lines; the first is "
+                                            "the document's head")
+    ing.add_argument("--into", type=Path, help="the TEI file to write (must not exist)")
+    ing.add_argument("--lang", help="the text's language, a BCP 47 tag (th, en, de-CH, ...)")
+    ing.add_argument("--head", action="append", help="a section head as the OCR prints it (repeat for each; "
+                                                     "when given, only these are section heads)")
+    ing.add_argument("--title", help="the title for the teiHeader (default: the first block)")
+    ing.add_argument("--editor", help="the editor named in the teiHeader (default: the editors of the edition)")
+    nw = sub.add_parser("new", help="make an edition folder for a TEI manuscript: book.yaml, annotations/, styles/")
+    nw.add_argument("dir", type=Path, help="the folder to make (must not exist, or be empty)")
+    nw.add_argument("--manuscript", type=Path, help="the TEI P5 manuscript to copy into DIR/manuscript/")
+    nw.add_argument("--lang", help="the language when the teiHeader does not say (a BCP 47 tag)")
     lint = sub.add_parser("lint", help="the Thai OCR lint of the reading text")
     lint.add_argument("--words", action="store_true", help="also list words the dictionary does not know")
     corr = sub.add_parser("corrections", help="list every editorial correction")
@@ -327,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, default in (("justify", None), ("scheduler", None), ("processes", None), ("timings", False)):
         if not hasattr(args, name):
             setattr(args, name, default)
-    handlers = {None: cmd_build, "build": cmd_build, "check": cmd_check, "ingest": cmd_ingest,
+    handlers = {None: cmd_build, "build": cmd_build, "check": cmd_check, "ingest": cmd_ingest, "new": cmd_new,
                 "lint": cmd_lint, "corrections": cmd_corrections, "reanchor": cmd_reanchor,
                 "export-annotations": cmd_export_annotations, "annotate": cmd_annotate,
                 "diff": cmd_diff, "preview": cmd_preview, "proof": cmd_proof}

@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import EditionError
+from .langtag import HINT, is_language_tag
+from .model import Metadata
 from .parts import BACK_SECTIONS, FRONT_SECTIONS
 from .yamlfile import load_yaml
 
@@ -14,6 +16,8 @@ TRIMS_DEFAULT = ("A5", "B5", "6x9in")
 CSS_UNITS_PX = {"px": 1.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4, "pt": 96 / 72, "pc": 16.0}
 MARKS = ("crop", "cross")
 SOURCE_PAGES = ("margin", "inline", "none")
+# what an edition folder holds besides its outputs: what a copy of the project must take along
+PROJECT_SOURCES = ("book.yaml", "processing.yaml", "manuscript", "annotations", "styles")
 
 
 def css_px(length: str, field: str) -> float:
@@ -47,6 +51,11 @@ class Book:
     back: tuple[str, ...]
     cluster: Cluster = Cluster()
     schema: Path | None = None  # the edition's own RELAX NG schema, checked besides tei_all
+    # the book's own title, author and language (BCP 47); where given they are the edition's,
+    # whatever its manuscripts' headers say
+    title: str = ""
+    author: str = ""
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -90,8 +99,9 @@ def load_book(root: Path, files: bool = True) -> Book:
         back = tuple(str(s) for s in data.get("back", BACK_SECTIONS))
         cluster = _cluster(data.get("cluster") or {}, root, path, line)
         schema = root / data["schema"] if data.get("schema") else None
+        title, author, language = (_text_field(data, key, path) for key in ("title", "author", "language"))
         book = Book(root, str(data["name"]), chapters, root / data["annotations"], wordlist, front, back, cluster,
-                    schema)
+                    schema, title, author, language)
     except (KeyError, TypeError) as exc:
         raise EditionError.at(path, line, f"book manifest is missing {exc}",
                               "book.yaml needs name, chapters and annotations") from exc
@@ -103,10 +113,38 @@ def load_book(root: Path, files: bool = True) -> Book:
     if files and book.schema is not None and not book.schema.is_file():
         raise EditionError.at(path, line, f"schema: {book.schema} is not a file",
                               "name the edition's RELAX NG schema (.rng), or remove schema:")
+    if book.language and not is_language_tag(book.language):
+        raise EditionError.at(path, _key_line(data, "language"), f"language: '{book.language}' is not a BCP 47 "
+                              "language tag", f"write {HINT}")
     if "index" in book.back and book.back[-1] != "index":
         raise EditionError.at(path, line, "back: the index must come last",
                               "move index to the end of back: (its page numbers point into everything before it)")
     return book
+
+
+def _key_line(data, key: str) -> int | None:
+    return getattr(data, "key_lines", {}).get(key, getattr(data, "line", None))
+
+
+def _text_field(data, key: str, path: Path) -> str:
+    """An optional text of book.yaml: a string (a number is read as one), or for ``author`` a list of
+    names, joined by "; "."""
+    value = data.get(key)
+    if value is None:
+        return ""
+    if key == "author" and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "; ".join(" ".join(v.split()) for v in value)
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return " ".join(str(value).split())
+    raise EditionError.at(path, _key_line(data, key), f"{key}: must be a text",
+                          f"write {key}: followed by the text" + (" (or a list of names)" if key == "author" else ""))
+
+
+def with_book_metadata(metadata: Metadata, book: Book) -> Metadata:
+    """The edition's metadata, with the title, author and language book.yaml gives in place of the
+    first manuscript's."""
+    given = {k: v for k, v in (("title", book.title), ("author", book.author), ("language", book.language)) if v}
+    return replace(metadata, **given) if given else metadata
 
 
 def _cluster(data, root: Path, path: Path, line: int | None) -> Cluster:

@@ -9,8 +9,10 @@ sees the old file or the new one, never part of one.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
+import unicodedata
 from pathlib import Path
 
 
@@ -45,3 +47,9 @@ def copy_whole(src: Path, path: Path) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+def ascii_slug(name: str) -> str:
+    """``name`` as ASCII letters, digits and hyphens, for file names and ids ("" when nothing is left)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_name))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .anchoring import AnchorResult, anchor
-from .config import Book
+from .config import Book, with_book_metadata
 from .errors import EditionError, Problem
 from .inlines import insert_at, reading_text, spans_of
 from .model import Anchor as AnchorModel
@@ -46,7 +46,7 @@ def read_sources(book: Book) -> Sources:
         return Sources(book, [], AnnotationSets(), (), list(exc.problems))
     for path in book.chapters:
         try:
-            m = read_manuscript(path, model)
+            m = read_manuscript(path, model, book.language)
         except EditionError as exc:
             problems.extend(exc.problems)
             continue
@@ -115,7 +115,7 @@ def resolve(sources: Sources, footnote_max_chars: int = 600) -> Resolution:
     notes: list[Note] = []
     number = 0
     source_notes = [n for m in manuscripts for n in m.notes]
-    label = note_labeller(manuscripts[0].metadata.language, bool(source_notes))
+    label = note_labeller(sources.book.language or manuscripts[0].metadata.language, bool(source_notes))
     for ann, result in placed:
         if ann.type in NUMBERED_TYPES:
             number += 1
@@ -138,7 +138,7 @@ def resolve(sources: Sources, footnote_max_chars: int = 600) -> Resolution:
     words = tuple(sorted({f for e in entities for f in e.forms} | set(sources.wordlist)))
     corrections = tuple(c for m in manuscripts for c in m.corrections)
     stylesheet = sources.stylesheet + "".join(m.stylesheet for m in manuscripts)
-    edition = Edition(manuscripts[0].metadata, chapters, tuple(notes), entities,
+    edition = Edition(with_book_metadata(manuscripts[0].metadata, sources.book), chapters, tuple(notes), entities,
                       tuple(sources.annotations.bibliography.values()), corrections, index, words, stylesheet)
     return Resolution(edition, anchors, problems)
 

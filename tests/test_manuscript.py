@@ -112,16 +112,17 @@ def test_corrections_command_lists_every_correction(manuscript):
 
 
 def test_ingest_is_a_one_time_bootstrap_that_round_trips(tmp_path):
-    out = tmp_path / "ms.xml"
-    ingest(OCR, out, ("นโยบายเศรษฐกิจใหม่", "โครงสร้างทางการเมืองและการต่อสู้เพื่อสืบอำนาจต่อจากเลนิน", "วัฒนธรรม"))
-    tree = etree.parse(str(out))
-    assert source_reading(tree) == OCR.read_text(encoding="utf-8")
-    divs = tree.getroot().findall(f".//{TEI}div[@type='section']")
-    assert [d.find(f"{TEI}head").text for d in divs] == [
-        "นโยบายเศรษฐกิจใหม่", "โครงสร้างทางการเมืองและการต่อสู้เพื่อสืบอำนาจต่อจากเลนิน", "วัฒนธรรม"]
+    heads = ("นโยบายเศรษฐกิจใหม่", "โครงสร้างทางการเมืองและการต่อสู้เพื่อสืบอำนาจต่อจากเลนิน", "วัฒนธรรม")
+    for given in (heads, ()):  # the heads given, and the same heads found by rule
+        out = tmp_path / f"ms-{len(given)}.xml"
+        ingest(OCR, out, "th", given)
+        tree = etree.parse(str(out))
+        assert source_reading(tree) == OCR.read_text(encoding="utf-8")
+        divs = tree.getroot().findall(f".//{TEI}div[@type='section']")
+        assert tuple(d.find(f"{TEI}head").text for d in divs) == heads
     root = copy_project(tmp_path / "p")
     before = (root / "manuscript" / "chapter-03.xml").read_bytes()
-    result = run_build(root, "ingest")
+    result = run_build(root, "ingest", str(OCR), "--into", str(root / "manuscript" / "chapter-03.xml"), "--lang", "th")
     assert result.returncode == 1 and "one-time bootstrap" in result.stderr
     assert (root / "manuscript" / "chapter-03.xml").read_bytes() == before
 

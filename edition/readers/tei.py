@@ -173,12 +173,12 @@ class _Reader(InlineReader):
         return replace(chapter, sections=chapter.sections + (Section(ident, (), blocks),))
 
     def matter(self, el: etree._Element, matter: str) -> Chapter:
-        """The manuscript's front or back matter: one part of the book, its divisions sections."""
+        """The manuscript's front or back matter: one part of the book, its divisions sections. It
+        has no title of its own (the writers name it "Front matter", "Back matter" in the book's
+        language); its divisions keep their heads."""
         ident = self.locator(el)
         sections = self.sections_of(el, ident, level=2)
-        first_head = el.find(".//tei:head", NS)
-        title = self._plain(first_head) if first_head is not None else ""
-        return Chapter(ident, "", title, (), tuple(sections), str(self.path), matter, self._lang(el))
+        return Chapter(ident, "", "", (), tuple(sections), str(self.path), matter, self._lang(el))
 
     def chapter(self, div: etree._Element, matter: str) -> Chapter:
         ident = self.locator(div)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from ..langtag import bcp47
 from ..model import Entity, Metadata
 from ..processing import ProcessingModel, css_class, safe_css
 from ..xmlsafe import NS, TEI_NS, XML_NS
@@ -29,21 +30,6 @@ def local_name(el) -> str:
 def base_language(tag: str | None) -> str:
     """The language subtag of a BCP 47 tag, in lower case ("en-GB" -> "en"); "" for none."""
     return (tag or "").split("-")[0].lower()
-
-
-# ISO 639-2 and 639-3 codes that BCP 47 writes with two letters (TEI headers often use them)
-_TWO_LETTER = {"eng": "en", "deu": "de", "ger": "de", "fra": "fr", "fre": "fr", "rus": "ru", "tha": "th",
-               "lat": "la", "ita": "it", "spa": "es", "nld": "nl", "dut": "nl", "por": "pt", "pol": "pl",
-               "ces": "cs", "cze": "cs", "ukr": "uk", "ell": "el", "gre": "el", "swe": "sv", "dan": "da",
-               "nor": "no", "fin": "fi", "hun": "hu", "heb": "he", "ara": "ar", "zho": "zh", "chi": "zh",
-               "jpn": "ja", "kor": "ko", "tur": "tr", "ben": "bn", "hin": "hi", "san": "sa", "pli": "pi",
-               "cym": "cy", "wel": "cy", "gle": "ga", "isl": "is", "ice": "is", "ron": "ro", "rum": "ro"}
-
-
-def bcp47(tag: str) -> str:
-    """A language tag as BCP 47 writes it (``eng`` -> ``en``, ``eng-GB`` -> ``en-GB``)."""
-    first, sep, rest = tag.strip().partition("-")
-    return _TWO_LETTER.get(first.lower(), first) + sep + rest
 
 
 def document_language(root: etree._Element) -> str:

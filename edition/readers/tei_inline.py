@@ -11,6 +11,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import Problem
+from ..langtag import bcp47
 from ..model import (
     AuthorNoteCall,
     BlockNode,
@@ -30,7 +31,7 @@ from ..model import (
 )
 from ..processing import BEHAVIOURS, ProcessingModel, Rule, css_class, rend_class, safe_css
 from ..xmlsafe import NS, XML_NS
-from .tei_header import base_language, bcp47, glyphs, local_name, renditions
+from .tei_header import base_language, glyphs, local_name, renditions
 from .tei_text import CHOICE_PAIRS, EXTERNAL, FOLD, PAIRS, QUOTES, WHITESPACE_RUN, merge_text, trim_folds
 
 XML_ID = f"{{{XML_NS}}}id"
