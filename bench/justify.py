@@ -23,6 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from edition.config import PROJECT_SOURCES  # noqa: E402
+
 
 def build(root: Path, *args: str) -> tuple[float, str]:
     start = time.perf_counter()
@@ -34,9 +36,10 @@ def build(root: Path, *args: str) -> tuple[float, str]:
 def scratch(tmp: Path, name: str) -> Path:
     root = tmp / name
     root.mkdir()
-    for part in ("book.yaml", "manuscript", "annotations", "styles"):
+    for part in PROJECT_SOURCES:
         src = ROOT / part
-        (shutil.copytree if src.is_dir() else shutil.copy2)(src, root / part)
+        if src.exists():
+            (shutil.copytree if src.is_dir() else shutil.copy2)(src, root / part)
     return root
 
 

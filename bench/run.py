@@ -26,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from edition.config import PROJECT_SOURCES  # noqa: E402
+
 
 def timed(label: str, fn, results: dict):
     start = time.perf_counter()
@@ -36,9 +38,10 @@ def timed(label: str, fn, results: dict):
 
 def scratch_project(target: Path) -> Path:
     target.mkdir(parents=True)
-    for part in ("book.yaml", "manuscript", "annotations", "styles"):
+    for part in PROJECT_SOURCES:
         src = ROOT / part
-        (shutil.copytree if src.is_dir() else shutil.copy2)(src, target / part)
+        if src.exists():
+            (shutil.copytree if src.is_dir() else shutil.copy2)(src, target / part)
     return target
 
 

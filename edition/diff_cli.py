@@ -147,6 +147,7 @@ def export_revision(root: Path, commit: str, target: Path, label: str) -> Path:
     """Write book.yaml, its chapters, word list and annotation directory at ``commit`` into
     ``target`` (paths as they are relative to ``root``); return ``target``."""
     from .config import load_book
+    from .processing import EDITION_TABLE
 
     target.mkdir(parents=True, exist_ok=True)
     listing = _git(root, "ls-tree", "-z", commit, "--", "book.yaml")
@@ -157,6 +158,9 @@ def export_revision(root: Path, commit: str, target: Path, label: str) -> Path:
     book = load_book(target, files=False)  # the files it names are exported next
     wanted = ([*book.chapters, book.annotations] + ([book.wordlist] if book.wordlist else [])
               + ([book.schema] if book.schema else []))
+    table = _git(root, "ls-tree", "-z", commit, "--", EDITION_TABLE)  # the edition's processing rules
+    if table.strip(b"\0"):
+        _export_files(root, commit, table, target)
     for path in wanted:
         if not _inside(path, target):
             raise EditionError.at(f"{label}:book.yaml", None, f"{path} is outside the project")

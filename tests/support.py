@@ -11,14 +11,16 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from edition.config import PROJECT_SOURCES
+
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT_PARTS = ("book.yaml", "manuscript", "annotations", "styles")
+OCR_FIXTURES = ROOT / "tests" / "fixtures" / "ocr"  # small OCR texts for `ingest`, one per language
 
 
 def copy_project(target: Path, source: Path = ROOT) -> Path:
     """A copy of a project's sources (not its outputs) to build or break in a test."""
     target.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
+    for part in PROJECT_SOURCES:
         src = source / part
         if src.is_dir():
             shutil.copytree(src, target / part)
