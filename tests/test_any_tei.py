@@ -1,0 +1,370 @@
+"""Any TEI P5 document (#17): the processing model's behaviours as both writers render them.
+
+The fast tests read ``tests/fixtures/tei/every-element.xml`` through ``build.py new`` and the
+resolver, then render the print HTML (the template WeasyPrint lays out) and the EPUB's pandoc
+document (converted by pandoc to HTML) without laying out a page. Each expectation comes from the
+fixture's own text (its README lists what it holds), never from an earlier run, and is checked in
+both outputs. The slow tests build the small fixtures as a new user does and measure how much of
+each TEI text reaches the PDF and the EPUB (tests/tei_words.py, the issue's 99.5 %).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+
+import pytest
+from lxml import etree, html
+
+from edition.errors import EditionError
+from edition.readers.tei import read_manuscript
+from edition.scaffold import new_edition
+from tests.support import ROOT, run_build
+from tests.tei_words import coverage, epub_text, pdf_text, tei_words
+
+FIXTURES = ROOT / "tests" / "fixtures" / "tei"
+TEI = "http://www.tei-c.org/ns/1.0"
+
+
+def render(root: Path) -> dict[str, etree._Element]:
+    """The edition at ``root`` as the print writer's HTML and as the EPUB writer's pandoc document
+    (made HTML by pandoc), with the break opportunities (wbr) taken out."""
+    import pypandoc
+
+    from edition.parts import book_parts, part_edition
+    from edition.resolve import load
+    from edition.styles import load_styles
+    from edition.writers.epub import build_document
+    from edition.writers.print_html import PrintContext, render_part_html
+
+    book, config, resolution = load(root)
+    assert [p for p in resolution.problems if p.severity == "error"] == []
+    edition = resolution.edition
+    parts = book_parts(edition, book.front, book.back)
+    styles = load_styles(root / "styles")
+    pages = [render_part_html(PrintContext(part_edition(edition, p), config, "file:///fonts/", parts), p, styles).html
+             for p in parts]
+    printed = "".join(re.sub(r"(?s)^.*?<body[^>]*>|</body>.*$", "", page) for page in pages)
+    epub = pypandoc.convert_text(json.dumps(build_document(edition, parts)), "html5", format="json")
+    out = {}
+    for name, text in (("print", printed), ("epub", epub)):
+        tree = html.fromstring(f"<div>{re.sub(r'<wbr ?/?>', '', text)}</div>")
+        for el in tree.xpath("//style | //*[contains(@class, 'book-borrowed-anchors')]"):
+            el.getparent().remove(el)
+        out[name] = tree
+        out[name + "-body"] = body_of(tree, name)
+    out["stylesheet"] = edition.stylesheet
+    return out
+
+
+@pytest.fixture(scope="module")
+def every(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("every") / "edition"
+    new_edition(folder, FIXTURES / "every-element.xml")
+    return folder, render(folder)
+
+
+def body_of(tree, writer: str):
+    """The book's chapters alone, without the front matter's contents and the back matter (the
+    corrections apparatus rightly shows the readings the text corrects)."""
+    body = html.fromstring("<div></div>")
+    if writer == "print":
+        for article in tree.xpath("//article[contains(@class, 'chapter')]"):
+            body.append(copy.deepcopy(article))
+        return body
+    for el in list(tree):
+        if el.tag == "section" or el.tag == "h1" and "chapter" not in (el.get("class") or "").split():
+            break  # pandoc sets a back-matter part with epub:type in a section
+        body.append(copy.deepcopy(el))
+    return body
+
+
+def text_of(el) -> str:
+    return " ".join("".join(el.itertext()).split())
+
+
+def by_class(tree, cls: str):
+    return tree.xpath(f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {cls} ')]")
+
+
+WRITERS = ("print", "epub")
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_chapters_and_nested_sections_have_their_heads(every, writer):
+    tree = every[1][writer]
+    heads = [text_of(h) for h in tree.xpath("//h1 | //h2")]
+    # the body's four divisions are chapters; the unnamed nested div is a section under the first
+    for title in ("Prose and its Furniture", "Verse and Drama", "Lists, a Table and a Picture", "A Letter"):
+        assert any(title in h for h in heads), (title, heads)
+    assert "An Unnamed Section" in [text_of(h) for h in tree.xpath("//h2")]
+    # the front's title page is read: both title parts, the author and the imprint
+    body = text_of(tree)
+    for words in ("A Sampler of Printed Texts", "Verse, Drama, Letters and Apparatus", "Margaret Quill",
+                  "Harbour Press"):
+        assert words in body
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_verse_lines_keep_their_indentation_and_drama_its_speakers(every, writer):
+    tree = every[1][writer]
+    lines = {text_of(el): el.get("class").split() for el in by_class(tree, "l")}
+    assert lines["The bell rings out across the bay,"] == [c for c in lines["The bell rings out across the bay,"]
+                                                           if c != "rend-indent"]
+    assert "rend-indent" in lines["and boats come home at close of day;"]
+    assert "rend-indent" in lines["and nets hang drying by the sea."]
+    assert [text_of(el) for el in by_class(tree, "speaker")] == ["Captain", "Clerk", "Captain"]
+    assert [text_of(el) for el in by_class(tree, "stage")] == [
+        "Enter the Captain and the Clerk.", "He points to the shed.", "Exeunt."]
+
+
+def test_the_stylesheet_indents_verse_and_styles_renditions(every):
+    css = every[1]["stylesheet"] + (ROOT / "styles" / "print.css").read_text(encoding="utf-8")
+    assert re.search(r"\.rend-indent\s*\{[^}]*(margin|padding|text-indent)", css)
+    # the header's tagsDecl: #sc is small caps, #spaced letter-spaced
+    assert re.search(r"\.rendition-sc \{[^}]*font-variant: small-caps", css), every[1]["stylesheet"]
+    assert re.search(r"\.rendition-spaced \{[^}]*letter-spacing", css), every[1]["stylesheet"]
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_lists_ordered_bulleted_and_gloss(every, writer):
+    tree = every[1][writer]
+    tree = every[1][writer + "-body"]
+    assert [text_of(li) for li in tree.xpath("//ol/li")] == ["the parcels", "the mail sacks", "the captain's trunk"]
+    assert [text_of(li) for li in tree.xpath("//ul/li")][:3] == ["rope", "tar", "sailcloth"]  # then the back's listBibl
+    assert [text_of(dt) for dt in tree.xpath("//dl/dt")] == ["bollard", "capstan"]
+    assert text_of(tree.xpath("//dl/dd")[1]) == "a drum turned to wind a cable"
+    assert "Things to load" in text_of(tree)
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_table_with_label_row_spans_and_caption(every, writer):
+    table = every[1][writer + "-body"].xpath("//table")[0]
+    assert text_of(table.xpath(".//caption")[0]) == "Sailings in March"
+    first = table.xpath(".//tr")[0]
+    assert [(c.tag, text_of(c)) for c in first] == [("th", "Ship"), ("th", "Port"), ("th", "Day")]
+    spans = {text_of(td): (td.get("rowspan"), td.get("colspan")) for td in table.xpath(".//td")}
+    assert spans["Tuesday"] == ("2", None)
+    assert spans["No sailings on Sunday."] == (None, "3")
+    assert len(table.xpath(".//tr")) == 4
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_the_figure_has_its_local_image_description_and_caption(every, writer):
+    folder, out = every
+    img = out[writer].xpath("//img")[0]
+    assert img.get("alt") == "Blue water under a pale sky with a brown quay and one red sail."
+    if writer == "print":
+        assert Path(img.get("src").removeprefix("file://")) == (folder / "manuscript" / "every-element.png").resolve()
+    else:
+        assert re.fullmatch(r"\.\./media/[0-9a-f]{16}\.png", img.get("src"))
+    figure = out[writer].xpath("//*[@id='fig1']")[0]
+    assert "The harbour, drawn small" in text_of(figure)
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_quotation_marks_follow_each_quotes_language(every, writer):
+    body = text_of(every[1][writer + "-body"])
+    assert "She said, “Keep the parcels dry,” and he answered “Dry as a biscuit, ma'am.”" in body
+    assert "«Москва встречает гостей хлебом и солью.»" in body  # Russian guillemets inside English
+    assert '"' not in body
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_rendition_names_dates_and_languages(every, writer):
+    tree = every[1][writer]
+    assert [text_of(el) for el in by_class(tree, "rend-italic")] == ["quiet"]
+    assert [text_of(el) for el in by_class(tree, "rendition-sc")] == ["customs house"]
+    assert "color: #8b0000" in tree.xpath("//*[text()='red']")[0].get("style")
+    for cls, words in (("person", "Mrs Quill"), ("place", "Redcliffe"), ("org", "Bristol Steam Navigation Company"),
+                       ("term", "bollard"), ("rs", "the captain"), ("num", "three")):
+        assert words in [text_of(el) for el in by_class(tree, cls)], cls
+    thai = [el for el in tree.xpath("//*[@lang='th']") if "สวัสดี" in text_of(el)]
+    assert thai and text_of(thai[0]) == "สวัสดีครับยินดีต้อนรับสู่ท่าเรือ"
+    assert tree.xpath("//*[@lang='la']")[0].text == "nomen"
+    assert not re.search("[๐-๙]", text_of(tree)), "Thai digits in an English book"
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_editorial_markup_shows_the_edited_reading(every, writer):
+    body = text_of(every[1][writer + "-body"])
+    assert "a mistake is corrected, an abbreviation is expanded, and an old spelling may show its modern form" in body
+    for wrong in ("mistaek", "abbr.", "shew"):
+        assert wrong not in body
+    assert "a blot hides […] two letters" in body
+    for cls, words in (("add", "added"), ("del", "struck out"), ("unclear", "faint"), ("supplied", "[supplied]"),
+                       ("damage", "stained")):
+        assert [text_of(el) for el in by_class(every[1][writer], cls)] == [words], cls
+    # a word broken by <lb break="no"/> is one word
+    assert "a word is broken across the page" in body
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_links_inside_the_book_resolve_and_external_ones_are_text(every, writer):
+    tree = every[1][writer]
+    links = {text_of(a): a.get("href") for a in by_class(tree, "link") if a.tag == "a"}
+    assert links == {"the next chapter": "#ch2", "The harbour, drawn small": "#fig1"}
+    for target in links.values():
+        assert tree.xpath(f"//*[@id='{target[1:]}']"), target
+    external = [text_of(el) for el in by_class(tree, "link-external")]
+    assert external == ["tei-c.org", "https://www.tei-c.org/guidelines/"]
+    assert not tree.xpath("//a[starts-with(@href, 'http')]")
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_notes_of_the_source_are_called_where_they_stand(every, writer):
+    tree = every[1][writer]
+    body = text_of(tree)
+    # the foot, margin and end notes of the fixture, each once
+    for words in ("A bollard is a short post on a quay to which a ship's ropes are made fast.",
+                  "Margin: greetings in two languages."):
+        assert body.count(words) == 1, words
+    calls = tree.xpath("//a[contains(@class, 'noteref')]") + by_class(tree, "footnote")
+    assert len(calls) >= 3
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_the_source_page_number_is_marked(every, writer):
+    marks = [text_of(el) for el in by_class(every[1][writer], "source-page")]
+    assert marks == ["12"]
+    # the running head after the page break (fw type="header") is the source's page furniture
+    page = text_of(every[1][writer + "-body"].xpath("//*[@id='ch1.p4']")[0])
+    assert "page. 12 The next page" in page or "page.12 The next page" in page, page
+
+
+def test_the_print_html_marks_english_for_hyphenation_and_thai_for_the_justifier(every):
+    tree = every[1]["print"]
+    paragraphs = tree.xpath("//p[@id='ch1.p1']")
+    assert "justify-text" in paragraphs[0].get("class").split()  # hyphens: auto, the renderer breaks
+    css = (ROOT / "styles" / "print.css").read_text(encoding="utf-8")
+    assert re.search(r"\.justify-text\s*\{[^}]*hyphens:\s*auto", css)
+
+
+# --- languages ------------------------------------------------------------------------------
+
+def tei(tmp_path: Path, body: str, lang: str = "en", name: str = "doc.xml", header: str = "") -> Path:
+    path = tmp_path / name
+    path.write_text(f'<?xml version="1.0" encoding="UTF-8"?>\n<TEI xmlns="{TEI}" xml:lang="{lang}">'
+                    f"<teiHeader><fileDesc><titleStmt><title>T</title></titleStmt><publicationStmt><p>p</p>"
+                    f"</publicationStmt><sourceDesc><p>s</p></sourceDesc></fileDesc>{header}</teiHeader>"
+                    f"<text><body>{body}</body></text></TEI>", encoding="utf-8")
+    return path
+
+
+def leaf_texts(manuscript) -> list[str]:
+    from edition.inlines import reading_text
+    from edition.model import leaves
+
+    return [reading_text(p.inlines) for c in manuscript.chapters for p in leaves(c.sections)]
+
+
+@pytest.mark.parametrize("lang,expected", [
+    ("en", "“a” ‘b’"), ("de", "„a“ ‚b‘"), ("fr", "« a » “b”"), ("ru", "«a» „b“"), ("th", "“a” ‘b’")])
+def test_quotes_follow_the_document_language(tmp_path, lang, expected):
+    m = read_manuscript(tei(tmp_path, "<div><p><q>a</q> <q><q>b</q></q></p></div>", lang))
+    texts = leaf_texts(m)
+    # the outer quote of the nested pair gives the outer marks around the inner ones
+    assert texts[0].startswith(expected.split(" ")[0]), texts
+
+
+def test_markup_newlines_are_spaces_between_latin_words_and_nothing_between_thai_letters(tmp_path):
+    body = "<div><p>เศรษฐกิจ\n   ใหม่ and\n  English\n  words <hi>ทดสอบ</hi>\nคำ</p></div>"
+    m = read_manuscript(tei(tmp_path, body, "th"))
+    assert leaf_texts(m) == ["เศรษฐกิจใหม่ and English words ทดสอบคำ"]
+
+
+def test_thai_digits_label_notes_only_in_a_thai_book():
+    from edition.resolve import note_labeller
+
+    assert [note_labeller("th", False)(n) for n in (1, 12)] == ["๑", "๑๒"]
+    assert [note_labeller("en", False)(n) for n in (1, 12)] == ["1", "12"]
+    assert [note_labeller("de-CH", False)(n) for n in (1, 2)] == ["1", "2"]
+    # beside a source's own numbered notes, the editor's are lettered
+    assert [note_labeller("en", True)(n) for n in (1, 2, 27)] == ["a", "b", "aa"]
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+def test_an_unknown_element_is_reported_once_with_the_rule_to_add(tmp_path):
+    body = "<div><p>one <frobnicate>two</frobnicate> three</p>\n<p><frobnicate>four</frobnicate></p></div>"
+    m = read_manuscript(tei(tmp_path, body))
+    found = [p for p in m.problems if "frobnicate" in p.message]
+    assert len(found) == 1 and found[0].severity == "warning"
+    assert found[0].line is not None and "processing.yaml" in found[0].hint
+    assert leaf_texts(m) == ["one two three", "four"]  # its text is kept, never dropped silently
+
+
+def test_a_remote_image_is_not_fetched_and_says_so(tmp_path):
+    body = '<div><figure><graphic url="https://example.org/a.png"/><figDesc>A boat</figDesc></figure></div>'
+    m = read_manuscript(tei(tmp_path, body))
+    found = [p for p in m.problems if "example.org" in p.message]
+    assert len(found) == 1 and "not fetched" in found[0].message and found[0].line == 2
+
+
+def test_a_missing_local_image_is_a_warning_naming_it(tmp_path):
+    m = read_manuscript(tei(tmp_path, '<div><figure><graphic url="pics/none.png"/></figure></div>'))
+    assert [p.message for p in m.problems if "none.png" in p.message] == ["image 'pics/none.png' is not a file"]
+
+
+def test_a_document_in_another_namespace_or_without_text_is_refused(tmp_path):
+    wrong = tmp_path / "wrong.xml"
+    wrong.write_text('<TEI xmlns="http://www.tei-c.org/ns/2.0"><text/></TEI>', encoding="utf-8")
+    with pytest.raises(EditionError) as info:
+        read_manuscript(wrong)
+    problem = info.value.problems[0]
+    assert problem.line == 1 and "namespace http://www.tei-c.org/ns/2.0" in problem.hint
+    empty = tmp_path / "empty.xml"
+    empty.write_text(f'<TEI xmlns="{TEI}"><teiHeader/></TEI>', encoding="utf-8")
+    with pytest.raises(EditionError, match="no <text>"):
+        read_manuscript(empty)
+
+
+def test_malformed_xml_names_line_and_column(tmp_path):
+    bad = tmp_path / "bad.xml"
+    bad.write_text(f'<TEI xmlns="{TEI}">\n<text><body><p>one</body></text></TEI>', encoding="utf-8")
+    with pytest.raises(EditionError) as info:
+        read_manuscript(bad)
+    problem = info.value.problems[0]
+    assert problem.file == str(bad) and problem.line == 2
+    assert re.search(r"column \d+", problem.message + problem.hint), problem
+
+
+def test_paragraphs_without_ids_get_stable_locators(tmp_path):
+    from edition.model import leaves
+
+    body = "<div xml:id='one'><p>first</p><div><p>second</p><p>third</p></div></div><div><p>x</p></div>"
+    ids = [p.id for c in read_manuscript(tei(tmp_path, body, name="story.xml")).chapters
+           for p in leaves(c.sections)]
+    assert ids == ["one.p1", "one.div1.p1", "one.div1.p2", "story.div2.p1"]
+    # a paragraph added changes no other paragraph's locator
+    body2 = body.replace("<p>third</p>", "<p>third</p><p>fourth</p>")
+    again = [p.id for c in read_manuscript(tei(tmp_path, body2, name="story.xml")).chapters
+             for p in leaves(c.sections)]
+    assert set(ids) <= set(again) and len(again) == 5
+
+
+# --- built as a user builds ----------------------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fixture", ["every-element.xml", "romeo-juliet-excerpt.xml", "treasure-island-excerpt.xml"])
+def test_a_tei_document_builds_with_its_words_in_the_pdf_and_the_epub(tmp_path, fixture):
+    from edition.epubcheck import run_epubcheck
+
+    folder = tmp_path / "edition"
+    result = run_build(ROOT, "new", str(folder), "--manuscript", str(FIXTURES / fixture))
+    assert result.returncode == 0, result.stderr
+    result = run_build(folder)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    stem = Path(fixture).stem
+    # a figure's description is the image's text alternative (the img's alt, which the fast tests
+    # check), not text on the page
+    words = tei_words(FIXTURES / fixture, exclude=("figDesc",))
+    pdf_share, pdf_missing = coverage(words, pdf_text(folder / "dist" / f"{stem}.pdf"))
+    epub_share, epub_missing = coverage(words, epub_text(folder / "dist" / f"{stem}.epub"))
+    assert pdf_share >= 0.995, pdf_missing
+    assert epub_share >= 0.995, epub_missing
+    report = run_epubcheck(folder / "dist" / f"{stem}.epub")
+    assert (report.fatals, report.errors) == (0, 0), report.messages
