@@ -3,6 +3,7 @@
 
     python bench/run.py            # the chapter: cold build against one raw WeasyPrint run, and more
     python bench/run.py --book 1,5,20   # generated books of N chapters: time, memory, bytes for each N
+    python bench/run.py --tei FILE.xml  # any TEI document (`new`, then a cold build) against raw WeasyPrint
 
 Figures: the full build (both PDFs and the EPUB) against one raw WeasyPrint run over the same
 print HTML in the same run; the build on worker processes and in one process; a second short
@@ -286,12 +287,67 @@ def book_table(sizes: list[int], compare: bool = True) -> None:
                       f"{one[3]:.0f} s)")
 
 
+def max_rss_mb(cmd: list[str], env: dict) -> tuple[float, float]:
+    """Wall time and the largest resident set of one process of ``cmd`` (GNU time's figure)."""
+    with tempfile.NamedTemporaryFile(suffix=".txt") as report:
+        start = time.perf_counter()
+        done = subprocess.run(["/usr/bin/time", "-v", "-o", report.name, *cmd], capture_output=True, text=True,
+                              env=env)
+        wall = time.perf_counter() - start
+        if done.returncode:
+            raise SystemExit(done.stderr)
+        text = Path(report.name).read_text(encoding="utf-8", errors="replace")
+    return wall, int(text.split("Maximum resident set size (kbytes): ")[1].split()[0]) / 1024
+
+
+def tei_speed(document: Path) -> None:
+    """A TEI document as a new user builds it (#17's speed figure for Treasure Island): `new`, a
+    cold build (both PDFs and the EPUB), then one raw WeasyPrint run over the same print HTML the
+    build laid out (its parts joined), side by side; and the memory of each."""
+    from edition.parts import book_parts
+    from edition.resolve import load
+
+    env = dict(os.environ)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "edition"
+        subprocess.run([sys.executable, str(ROOT / "build.py"), "new", str(root), "--manuscript", str(document),
+                        "--lang", "en"], check=True, capture_output=True)
+        cold, cold_cpu, out = run_timed(build_cmd(root, "--timings"), env)
+        split = out.strip().splitlines()[-1]
+        for generated in ("build", "dist"):
+            shutil.rmtree(root / generated)
+        _, tree_peak, _ = measured_build(root, env)  # cold again, with the memory sampler
+        book, _, resolution = load(root)
+        html = one_html(root, [p.id for p in book_parts(resolution.edition, book.front, book.back)])
+        raw_cmd = [str(Path(sys.executable).parent / "weasyprint"), "--base-url", str(root / "build"), str(html),
+                   str(Path(tmp) / "raw.pdf")]
+        raw, raw_cpu, _ = run_timed(raw_cmd, env)
+        _, raw_rss = max_rss_mb(raw_cmd, env)
+        import pikepdf
+        with pikepdf.open(Path(tmp) / "raw.pdf") as pdf:
+            raw_pages = len(pdf.pages)
+        stem = load(root)[0].name
+        with pikepdf.open(root / "dist" / f"{stem}.pdf") as pdf:
+            built_pages = len(pdf.pages)
+    kb = document.stat().st_size / 1024
+    print(f"{document.name}: {kb:.0f} kB of TEI, {built_pages} pages built ({raw_pages} in the raw run)")
+    print(f"  full build, cold (both PDFs + EPUB)    {cold:7.2f} s  (CPU {cold_cpu:.1f} s)")
+    print(f"  one raw WeasyPrint run, same HTML      {raw:7.2f} s  (CPU {raw_cpu:.1f} s)")
+    print(f"  full build / one raw WeasyPrint run    {cold / raw:7.2f}")
+    print(f"  peak memory, all the build's processes {tree_peak / 2**20:7.0f} MB (sum of PSS, sampled)")
+    print(f"  peak memory, the raw WeasyPrint run    {raw_rss:7.0f} MB (its resident set)")
+    print(f"  where the build's time went: {split}")
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--book", help="chapter counts, e.g. 1,5,20: generated books instead of the chapter")
     parser.add_argument("--no-compare", action="store_true", help="skip the in-process build of each book")
+    parser.add_argument("--tei", type=Path, help="a TEI document to build as a new edition, against raw WeasyPrint")
     args = parser.parse_args()
-    if args.book:
+    if args.tei:
+        tei_speed(args.tei.resolve())
+    elif args.book:
         book_table([int(n) for n in args.book.split(",")], compare=not args.no_compare)
     else:
         main()

@@ -218,6 +218,7 @@ def cmd_annotate(args) -> int:
     import re as _re
 
     from .inlines import reading_text
+    from .labels import labels_for
     from .resolve import load, paragraphs_of, require_edition
     from .thai import normalise, normalise_with_map
 
@@ -247,7 +248,7 @@ def cmd_annotate(args) -> int:
                f"      exact: {json.dumps(text[a:b], ensure_ascii=False)}\n"
                f"      prefix: {json.dumps(text[max(0, a - 20):a], ensure_ascii=False)}\n"
                f"      suffix: {json.dumps(text[b:b + 20], ensure_ascii=False)}\n"
-               f"    resp: \"#ed\"\n    body: >-\n      (เขียนหมายเหตุที่นี่) [@key]\n")
+               f"    resp: \"#ed\"\n    body: >-\n      {labels_for(edition.metadata.language)['note-placeholder']} [@key]\n")
     if args.append:
         path = Path(args.append)
         with path.open("a", encoding="utf-8") as fh:

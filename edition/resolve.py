@@ -166,11 +166,11 @@ def _reference_problems(manuscript: Manuscript, entity_ids: set[str]) -> list[Pr
     for el in root.iter():
         if not isinstance(el.tag, str) or el.tag.rpartition("}")[2] not in NAME_ELEMENTS:
             continue
-        ref = el.get("ref")
-        if ref and ref.startswith("#") and ref[1:] not in entity_ids and ref[1:] not in ids:
-            problems.append(Problem(str(manuscript.path), el.sourceline,
-                                    f"reference {ref} points at no person, place or organisation in the header",
-                                    "add it to listPerson/listPlace/listOrg or fix the @ref"))
+        for ref in el.get("ref", "").split():  # @ref holds one or more pointers
+            if ref.startswith("#") and ref[1:] not in entity_ids and ref[1:] not in ids:
+                problems.append(Problem(str(manuscript.path), el.sourceline,
+                                        f"reference {ref} points at no person, place or organisation in the header",
+                                        "add it to listPerson/listPlace/listOrg or fix the @ref"))
     return problems
 
 
