@@ -56,6 +56,9 @@ class Row:
     pdf: float | None = None
     epub: float | None = None
     missing: dict[str, list[str]] = field(default_factory=dict)
+    epubcheck: str = ""  # fatals/errors/warnings
+    ace: str = ""        # pass, or fail and the number of violations
+    ace_violations: list[str] = field(default_factory=list)
 
 
 def documents(args) -> list[Path]:
@@ -152,7 +155,20 @@ def bench_document(doc: Path, scratch: Path, timeout: float) -> Row:
         row.status = "built, but " + " and ".join(n for n, p in (("no PDF", pdf), ("no EPUB", epub)) if p is None)
     else:
         row.status = "built"
+        validate(row, epub)
     return row
+
+
+def validate(row: Row, epub: Path) -> None:
+    """EPUBCheck's counts and Ace's verdict on the EPUB (the builder's own runners of both)."""
+    from edition.ace import run_ace
+    from edition.epubcheck import run_epubcheck
+
+    check = run_epubcheck(epub)
+    row.epubcheck = f"{check.fatals}/{check.errors}/{check.warnings}"
+    ace = run_ace(epub)
+    row.ace = ace.outcome if ace.outcome == "pass" else f"fail ({len(ace.violations)})"
+    row.ace_violations = list(ace.violations[:3])
 
 
 def chapter3_row() -> Row | None:
@@ -172,10 +188,11 @@ def fmt(value, pattern: str) -> str:
 
 
 def print_table(rows: list[Row]) -> None:
-    head = ("document", "kB", "TEI words", "new", "build", "time s", "peak MB", "warnings", "pages", "PDF", "EPUB")
+    head = ("document", "kB", "TEI words", "new", "build", "time s", "peak MB", "warnings", "pages", "PDF", "EPUB",
+            "EPUBCheck", "Ace")
     body = [(r.name, str(r.kbytes), str(r.words), fmt(r.new_exit, "{}"), fmt(r.build_exit, "{}"),
              fmt(r.seconds, "{:.1f}"), fmt(r.peak_mb, "{:.0f}"), fmt(r.warnings, "{}"), fmt(r.pages, "{}"),
-             fmt(r.pdf, "{:.2%}"), fmt(r.epub, "{:.2%}")) for r in rows]
+             fmt(r.pdf, "{:.2%}"), fmt(r.epub, "{:.2%}"), r.epubcheck or "—", r.ace or "—") for r in rows]
     widths = [max(len(x) for x in col) for col in zip(head, *body, strict=True)]
     print("  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(head, widths, strict=True))))
     print("  ".join("-" * w for w in widths))
@@ -187,6 +204,7 @@ def print_table(rows: list[Row]) -> None:
         for output, examples in r.missing.items():
             if examples:
                 notes.append(f"missing from the {output.upper()}, most often first: {', '.join(examples)}")
+        notes += [f"Ace: {v[:200]}" for v in r.ace_violations]
         if notes:
             print(f"{r.name}:")
             for n in notes:

@@ -368,3 +368,44 @@ def test_a_tei_document_builds_with_its_words_in_the_pdf_and_the_epub(tmp_path, 
     assert epub_share >= 0.995, epub_missing
     report = run_epubcheck(folder / "dist" / f"{stem}.epub")
     assert (report.fatals, report.errors) == (0, 0), report.messages
+
+
+def test_renditions_scoped_before_and_after_give_the_marks_instead_of_the_language(tmp_path):
+    header = ('<encodingDesc><tagsDecl><rendition xml:id="open" scheme="css" scope="before">content:"«";</rendition>'
+              '<rendition xml:id="shut" scheme="css" scope="after">content: "»"</rendition>'
+              '<rendition xml:id="evil" scheme="css" scope="after">content:"&lt;/style&gt;&lt;script&gt;"</rendition>'
+              '</tagsDecl></encodingDesc>')
+    m = read_manuscript(tei(tmp_path, '<div><p><q rendition="#open #shut">a</q> <q>b</q></p></div>', header=header))
+    assert leaf_texts(m) == ["a “b”"]  # the first q's marks come from its renditions, in CSS
+    assert '.rendition-open::before { content: "«"; }' in m.stylesheet
+    assert '.rendition-shut::after { content: "»"; }' in m.stylesheet
+    assert "script" not in m.stylesheet and "evil" not in m.stylesheet
+    assert [p.line for p in m.problems if "'evil'" in p.message] == [2]
+
+
+def test_an_empty_ref_or_ptr_shows_its_targets_head_number_or_first_words(tmp_path):
+    from edition.model import Link, leaves
+
+    body = ('<div xml:id="d"><head>Going Home</head><p xml:id="t">one two three four five six seven eight</p>'
+            '<p><ref target="#d"/>, <ptr target="#t"/>, <ref target="#n"/></p><note xml:id="n" n="7">x</note></div>')
+    m = read_manuscript(tei(tmp_path, body))
+    links = [node for c in m.chapters for p in leaves(c.sections) for node in p.inlines if isinstance(node, Link)]
+    assert [reading_text_of(link.children) for link in links] == [
+        "Going Home", "one two three four five six…", "7"]
+
+
+def reading_text_of(nodes) -> str:
+    from edition.inlines import reading_text
+
+    return reading_text(nodes)
+
+
+def test_a_ref_with_several_pointers_is_checked_pointer_by_pointer(tmp_path):
+    from edition.resolve import _reference_problems
+
+    header = ('<profileDesc><particDesc><listPerson><person xml:id="a"><persName>A</persName></person>'
+              '<person xml:id="b"><persName>B</persName></person></listPerson></particDesc></profileDesc>')
+    body = '<div><p><persName ref="#a #b">A and B</persName>, <persName ref="#a #zz">A and Z</persName></p></div>'
+    m = read_manuscript(tei(tmp_path, body, header=header))
+    assert [p.message for p in _reference_problems(m, {"a", "b"})] == [
+        "reference #zz points at no person, place or organisation in the header"]

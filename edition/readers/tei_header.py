@@ -4,6 +4,7 @@ rebuilds the OCR source from the manuscript's corrections."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 
@@ -20,6 +21,8 @@ _ENTITY_LISTS = (("listPerson", "person", "person"), ("listPlace", "place", "pla
                  ("listOrg", "org", "org"), ("listBibl", "bibl", "work"))
 _NAME_TAG = {"person": "persName", "place": "placeName", "org": "orgName", "work": "title"}
 
+# generated content of a before/after rendition: one quoted string without escapes
+_GENERATED = re.compile(r"""content\s*:\s*("[^"\\<>{}\n]*"|'[^'\\<>{}\n]*')\s*;?""")  # nothing that could end a <style>
 Report = Callable[..., None]  # problem(element, message, hint="", severity="error")
 
 
@@ -129,29 +132,36 @@ def glyphs(root: etree._Element) -> dict[str, str]:
             out[ident] = char
     return out
 
-def renditions(root: etree._Element, model: ProcessingModel, problem: Report) -> dict[str, str]:
-    """tagsDecl renditions: id -> the CSS they state (scheme css; TEI Simple's names mapped)."""
+def renditions(root: etree._Element, model: ProcessingModel, problem: Report) -> dict[str, tuple[str, str]]:
+    """tagsDecl renditions: id -> (scope, the CSS they state) (scheme css; TEI Simple's names
+    mapped). A rendition scoped ``before`` or ``after`` may state generated content, a string only
+    (TEI Simple's quotation marks: ``content: "“"``)."""
     out = {}
     for r in root.iterfind(".//tei:tagsDecl//tei:rendition", NS):
         ident = r.get(XML_ID)
         if not ident:
             continue
         text = " ".join("".join(r.itertext()).split())
+        scope = r.get("scope", "") if r.get("scope") in ("before", "after") else ""
         if r.get("scheme", "css") == "css":
-            css = safe_css(text)
+            generated = _GENERATED.fullmatch(text) if scope else None
+            css = f"content: {generated.group(1)};" if generated else safe_css(text)
             if css is None:
                 problem(r, f"rendition '{ident}' is not typographic CSS; it is ignored",
-                             "use font, text and margin properties only; no url()", "warning")
+                        "use font, text and margin properties only (and content: \"…\" in a scope before or "
+                        "after); no url()", "warning")
                 continue
         else:
             css = " ".join(model.renditions.get(f"simple:{t}", model.renditions.get(t, ""))
                            for t in text.split())
-        out[ident] = css
+        out[ident] = (scope, css)
     return out
 
-def rendition_stylesheet(renditions: dict[str, str]) -> str:
+
+def rendition_stylesheet(renditions: dict[str, tuple[str, str]]) -> str:
     """The CSS classes of the manuscript's own renditions."""
-    return "".join(f".rendition-{css_class(k)} {{ {v} }}\n" for k, v in sorted(renditions.items()) if v)
+    return "".join(f".rendition-{css_class(k)}{'::' + scope if scope else ''} {{ {css} }}\n"
+                   for k, (scope, css) in sorted(renditions.items()) if css)
 
 
 # --- the diplomatic (source) reading, for the round trip -------------------------------

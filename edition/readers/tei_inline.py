@@ -283,6 +283,10 @@ class InlineReader:
                               classes, style),)
 
     def _marked(self, el: etree._Element, rule: Rule, children: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        scoped = [t for t in el.get("rendition", "").split()
+                  if t.startswith("#") and self.renditions.get(t[1:], ("", ""))[0]]
+        if scoped:
+            return children  # the document's own renditions put its marks before and after
         if rule.marks == "quote":
             lang = base_language(self._effective_lang(el))
             marks = QUOTES.get(lang, QUOTES["en"])
@@ -319,15 +323,15 @@ class InlineReader:
     def link(self, el: etree._Element) -> Inline:
         target = (el.get("target") or "").split()[0] if el.get("target") else ""
         children = self.inlines(el)
-        if not "".join(str(getattr(c, "text", "")) for c in children).strip() and _local(el) == "ptr":
-            children = (Text(self._pointer_text(target)),)
+        if not "".join(str(getattr(c, "text", "")) for c in children).strip():
+            children = (Text(self._pointer_text(target)),)  # a ptr, or a ref left empty: never a link without text
         if target.startswith("#"):
             return Link(target[1:], children)
         return Link(target, children, external=True)
 
     def _pointer_text(self, target: str) -> str:
         """What a ``ptr`` shows: an address as it is; for a place in the document, its head, its
-        number or its label (a figure's caption, a note's number), else the id."""
+        number or its label (a figure's caption, a note's number), else its first words."""
         if not target.startswith("#"):
             return target
         found = self.root.xpath("//*[@xml:id = $i]", i=target[1:])
@@ -338,6 +342,9 @@ class InlineReader:
                 return " ".join("".join(head.itertext()).split())
             if el.get("n"):
                 return el.get("n")
+            words = "".join(el.itertext()).split()
+            if words:
+                return " ".join(words[:6]) + ("…" if len(words) > 6 else "")
         return target[1:]
 
     def note(self, el: etree._Element) -> Inline:
