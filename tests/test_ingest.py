@@ -71,9 +71,16 @@ def test_an_english_ocr_gets_spaces_at_its_wraps_page_numbers_and_an_english_hea
     assert texts(tree, f".//{TEI}fw[@type='pageNum']") == ["14"]
     # a wrap is a space, except after a hyphen, which stays in the text
     p014 = root.find(f".//{TEI}p[@{XML_ID}='p014']")
-    assert [lb.get("break") for lb in p014.iter(f"{TEI}lb")] == [None, "no"]
+    assert [(lb.get("break"), lb.get("ed")) for lb in p014.iter(f"{TEI}lb")] == [(None, "ocr"), ("no", None)]
     assert "the cur-" in "".join(p014.itertext())
     ms = read_manuscript(tmp_path / "ms.xml")
+    # the edition reads the OCR's wraps as spaces, not as lines of its own
+    from edition.inlines import reading_text
+    from edition.model import LineBreak, leaves
+
+    leaf = next(p for c in ms.chapters for p in leaves(c.sections) if p.id == "p014")
+    assert not any(isinstance(n, LineBreak) for n in leaf.inlines)
+    assert "as children, and could read" in reading_text(leaf.inlines)
     assert ms.metadata.language == "en" and ms.metadata.title == "Chapter 2 The River Trade"
     assert "unknown" in ms.metadata.source_description and "english.ocr.txt" in ms.metadata.source_description
     assert "English" in texts(tree, f".//{TEI}langUsage/{TEI}language")

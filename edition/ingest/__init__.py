@@ -6,9 +6,9 @@ is the document's head, then come running heads and page numbers (``fw``), secti
 ``div`` each) and paragraphs, by the rules of :mod:`.layout` or by the heads an editor gives. A
 paragraph's ``xml:id`` is ``p`` + the line its block starts on (``p008``): stable when later
 editing joins blocks, and a pointer into the OCR file. Line ends inside a block become ``lb``:
-``lb break="no"`` (joined with nothing) in a language written without spaces, such as Thai; a
-plain ``lb`` (a space) in a language written with spaces, or ``lb break="no"`` after a hyphen,
-which stays in the text. Where a space really belongs is an editor's decision recorded later;
+``lb break="no"`` (joined with nothing) in a language written without spaces, such as Thai; an
+``lb ed="ocr"`` (a break of the OCR's lines, not of the edition's: read as a space) in a language
+written with spaces, or ``lb break="no"`` after a hyphen, which stays in the text. Where a space really belongs is an editor's decision recorded later;
 ingest corrects nothing. Superscript digits are the author's note calls (``ref type="author-note"``).
 The manuscript gives the OCR back (``readers.tei.source_reading``), see :mod:`.ocr` for the frame.
 """
@@ -113,7 +113,8 @@ def _text(tei: etree._Element, ocr: OcrText, kinds: list[str], lang: str, chapte
             sub(container, "fw", block.lines[0], type="header" if kind == RUNNING_HEAD else "pageNum")
         else:
             _fill(sub(container, "p", xml_id=f"p{block.line:03d}"), block.lines,
-                  lambda line: {"break": "no"} if not spaced or line.rstrip().endswith(tuple(_HYPHENS)) else {})
+                  lambda line: {"break": "no"} if not spaced or line.rstrip().endswith(tuple(_HYPHENS))
+                  else {"ed": "ocr"})  # the OCR's wrap: a word boundary, not a line of the edition
 
 
 def _fill(el: etree._Element, lines: tuple[str, ...], wrap) -> None:

@@ -29,7 +29,7 @@ PHRASES = {
         "normalization": "คงข้อความ OCR ไว้ทุกตัวอักษร รวมทั้งรูปแบบการพิมพ์ของต้นฉบับ บรรทัดว่างเป็นเพียงตัวแบ่งช่วงข้อความ",
         "hyphenation-joined": "การขึ้นบรรทัดใหม่ของ OCR ภายในย่อหน้าบันทึกด้วย lb break=no (ต่อกันโดยไม่มีช่องว่าง) "
                               "จุดที่ต้องมีช่องว่างเป็นการตัดสินของบรรณาธิการภายหลัง",
-        "hyphenation-spaced": "การขึ้นบรรทัดใหม่ของ OCR ภายในย่อหน้าบันทึกด้วย lb (อ่านเป็นช่องว่าง) "
+        "hyphenation-spaced": "การขึ้นบรรทัดใหม่ของ OCR ภายในย่อหน้าบันทึกด้วย lb ed=\"ocr\" (อ่านเป็นช่องว่าง) "
                               "หรือ lb break=no เมื่อบรรทัดจบด้วยยัติภังค์ซึ่งคงไว้ในข้อความ "
                               "ยัติภังค์ใดเป็นของคำจริงเป็นการตัดสินของบรรณาธิการภายหลัง",
         "segmentation": "ชื่อเฉพาะที่เข้ารหัสไว้ถือเป็นคำเดียวที่ไม่ตัดบรรทัด",
@@ -51,7 +51,7 @@ PHRASES = {
                          "lines only separate its blocks.",
         "hyphenation-joined": "A line end inside a paragraph of the OCR is lb break=\"no\" (joined without a "
                               "space); where a space belongs is decided by an editor later.",
-        "hyphenation-spaced": "A line end inside a paragraph of the OCR is lb (read as a space), or lb "
+        "hyphenation-spaced": "A line end inside a paragraph of the OCR is lb ed=\"ocr\" (read as a space), or lb "
                               "break=\"no\" after a hyphen, which is kept in the text; which hyphens belong to "
                               "the word is decided by an editor later.",
         "segmentation": "An encoded name is one word for line breaking, never broken across lines.",

@@ -37,7 +37,7 @@ from .tei_text import CHOICE_PAIRS, EXTERNAL, FOLD, PAIRS, QUOTES, WHITESPACE_RU
 XML_ID = f"{{{XML_NS}}}id"
 XML_LANG = f"{{{XML_NS}}}lang"
 _local = local_name
-BOUNDARIES = {"pb", "cb", "milestone", "gb"}
+BOUNDARIES = {"pb", "cb", "milestone", "gb", "lb"}  # when a rule leaves them out, still a word boundary
 DIVISIONS = {"div", "div1", "div2", "div3", "div4", "div5", "div6", "div7"}
 
 
