@@ -26,6 +26,7 @@ from ..styles import Styles
 from .justify import BREAK_MARK
 
 RUN_START, RUN_END = "\ue000", "\ue001"  # private-use marks, replaced before the HTML leaves here
+_THAI = re.compile("[\u0e00-\u0e7f]")
 
 
 class BreakControl:
@@ -174,9 +175,12 @@ class PartHTML:
 
 def render_part_html(ctx: PrintContext, part: Part, styles: Styles) -> PartHTML:
     """The print HTML of one part of the book, from the templates and stylesheet in ``styles``."""
+    from ..inlines import reading_text
+
     edition = ctx.edition
     words = edition.custom_words
     marks = (ctx.proof or {}).get("marks", {})
+    thai_book = is_thai(edition.metadata.language)
 
     def cite(c: Citation) -> Markup:
         return Markup('<a class="cite" href="#bib-{}">{}</a>').format(c.key, bibl_citation_label(edition, c))
@@ -206,6 +210,8 @@ def render_part_html(ctx: PrintContext, part: Part, styles: Styles) -> PartHTML:
         return Markup('<a class="glossref" id="call-{0}" href="#note-{0}">{1}</a>').format(ann.id, note.label)
 
     def inl(nodes) -> Markup:
+        if not thai_book and not _THAI.search(reading_text(nodes)):
+            return free(nodes)  # no Thai to break: the renderer's breaks (and no Thai dictionary loaded)
         return wrap_runs(html_inlines(nodes, edition, note_call=note_call, cite=cite,
                                       text=paragraph_break_control(nodes, words)))
 
@@ -227,7 +233,7 @@ def render_part_html(ctx: PrintContext, part: Part, styles: Styles) -> PartHTML:
 
     env = styles.environment()
     labels = labels_for(edition.metadata.language)
-    thai_notes = is_thai(edition.metadata.language)
+    thai_notes = thai_book
     names = dict(edition=edition, meta=edition.metadata, config=ctx.config, L=labels, parts=ctx.parts,
                  relaxed=ctx.relaxed, proof=ctx.proof, marks=marks, shown=shown, index_pages=ctx.index_pages)
     body = env.get_template("parts.html.j2").make_module(dict(
