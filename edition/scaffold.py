@@ -1,8 +1,9 @@
 """`build.py new DIR --manuscript FILE.xml`: a new edition folder, ready for `build.py --root DIR`.
 
-DIR gets the manuscript (``manuscript/FILE.xml``), a ``book.yaml`` whose title, author and
-language come from the teiHeader, an ``annotations/`` folder holding only an empty bibliography,
-and ``styles/``, a copy of the builder's default styles to change as the edition needs. The
+DIR gets the manuscript (``manuscript/FILE.xml``) and the images it points at, a ``book.yaml``
+whose title, author and language come from the teiHeader, an ``annotations/`` folder holding only
+an empty bibliography, a ``processing.yaml`` when the manuscript was made by ``ingest`` (its page
+furniture is not printed), and ``styles/``, a copy of the builder's default styles to change as the edition needs. The
 folder is made beside DIR under another name and renamed into place when it is complete, so DIR
 is either absent, empty, or a whole edition.
 """
@@ -21,8 +22,10 @@ from lxml import etree
 from .config import load_book
 from .errors import EditionError
 from .files import ascii_slug
+from .ingest.header import INGEST_APPLICATION
 from .langtag import HINT, bcp47, is_language_tag
 from .parts import BACK_SECTIONS, FRONT_SECTIONS
+from .processing import EDITION_TABLE
 from .xmlsafe import NS, TEI_NS, XML_NS, parse_xml
 
 DEFAULT_STYLES = Path(__file__).resolve().parents[1] / "styles"
@@ -91,6 +94,8 @@ def new_edition(target: Path, manuscript: Path, lang: str | None = None) -> NewE
         (staging / "annotations" / "bibliography.yaml").write_text(
             "# The works the annotations cite by key ([@key]); each entry's fields: annotations/schema in the builder.\n"
             "entries: []\n", encoding="utf-8")
+        if made_by_ingest(root):
+            (staging / EDITION_TABLE).write_text(OCR_RULES, encoding="utf-8")
         shutil.copytree(DEFAULT_STYLES, staging / "styles",
                         ignore=shutil.ignore_patterns(".*", "__pycache__", "*.tmp"))
         load_book(staging)  # what `build.py --root DIR` reads first must read
@@ -101,6 +106,24 @@ def new_edition(target: Path, manuscript: Path, lang: str | None = None) -> NewE
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return NewEdition(target, name, facts.title, facts.author, facts.language, tuple(notes))
+
+
+# an edition of an ingested OCR: its running heads and page numbers are the scan's page furniture,
+# kept in the manuscript for the round trip to the OCR, not printed
+OCR_RULES = """\
+# This edition's own rules of the processing model, tried before the builder's defaults
+# (edition/data/processing.yaml in the builder), as an ODD customisation would state them.
+# Written by `build.py new` because the manuscript was made by `build.py ingest`.
+rules:
+  # the OCR's running heads and page numbers (fw): kept for the round trip, not printed
+  - {element: fw, behaviour: omit}
+"""
+
+
+def made_by_ingest(root: etree._Element) -> bool:
+    """Whether the document's header names `build.py ingest` as the software that made it."""
+    return bool(root.xpath("tei:teiHeader/tei:encodingDesc/tei:appInfo/tei:application[@ident = $i]",
+                           namespaces=NS, i=INGEST_APPLICATION))
 
 
 def local_media(root: etree._Element, manuscript: Path) -> tuple[list[tuple[Path, Path]], list[str]]:

@@ -11,15 +11,18 @@ The words of a TEI document:
 - of a ``choice`` one reading: ``corr`` over ``sic``, ``reg`` over ``orig``, ``expan`` over ``abbr``
   (otherwise its first child);
 - ``lb``, ``pb``, ``cb`` and ``milestone`` with ``break="no"`` join the text on either side
-  (whitespace around them included); without it they act as a space;
+  (whitespace around them included); without it they act as a line end (a space, or the end of a
+  hyphenated line, rejoined as on the output side);
 - phrase-level elements (``hi``, ``persName``, ``c``, ``g``, ``add``, ...) join their text to the
   text around them (``Aus<c>s</c>chnitt`` is one word); every other element (paragraphs, heads,
   notes, cells, speakers, ``space``, ...) separates words, since a rendering puts it apart;
 - the text of everything else is included, notes, stage directions, ``fw`` and ``figDesc``
   among them (``exclude`` can leave named elements out).
 
-Words are Unicode word tokens: NFC, case-folded, runs of letters, marks and digits (so "wee'l" is
-two words, "Sea-dog" too, whatever quotes or dashes a rendering uses). Format characters a
+Words are Unicode word tokens: NFC, case-folded, runs of letters and marks, or of digits (so "wee'l" is
+two words, "Sea-dog" too, whatever quotes or dashes a rendering uses; and a note call's number set
+against a word, which a PDF's or an EPUB's text joins to it ("Novembre1"), is a word of its own,
+as a reader sees it). Format characters a
 rendering may add for line breaking (U+200B, U+2060, U+FEFF, soft hyphen) are dropped, and
 ligatures and super- or subscript digits read as the letters and digits they are.
 
@@ -79,7 +82,7 @@ _DROPPED = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"))
 # compatibility forms a rendering may choose either way: ligatures (ﬁ), super- and subscript digits
 # (a note call typed as ²⁶ in the TEI and set as a superscript 26)
 _COMPATIBLE = _re.compile("[\ufb00-\ufb06\u2070-\u209f\u00b2\u00b3\u00b9]")
-_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
+_WORD = regex.compile(r"[\p{L}\p{M}]+|\p{N}+")
 _THAI_RUN = regex.compile(r"\p{Thai}+(?:\s+\p{Thai}+)*")
 _SPACE = regex.compile(r"\s+")
 _HYPHENATED = regex.compile(r"([\p{L}\p{M}]+)[-\u2010](?:[ \t]*\n\s*)([\p{L}\p{M}]+)")
@@ -145,7 +148,7 @@ def _element(child, out: list[str], exclude: frozenset[str]) -> None:
     if name is None:
         return
     if name in BREAKS:
-        out.append(JOIN if child.get("break") == "no" else " ")
+        out.append(JOIN if child.get("break") == "no" else "\n")
         return
     if name in exclude:
         out.append(" ")
@@ -159,8 +162,12 @@ def _element(child, out: list[str], exclude: frozenset[str]) -> None:
 
 
 def tei_words(source, exclude: Iterable[str] = ()) -> list[str]:
-    """The words of a TEI document's ``<text>``, in order (see :func:`words`)."""
-    return words(tei_text(source, exclude))
+    """The words of a TEI document's ``<text>``, in order (see :func:`words`). A word hyphenated
+    across a source line (``Ju-<lb/>gend``, the hyphen kept and no ``break="no"``, as diplomatic
+    transcriptions encode it) is one word when the text has it whole elsewhere, as on the output
+    side (:func:`rejoin_hyphenation`)."""
+    text = tei_text(source, exclude)
+    return words(rejoin_hyphenation(text, frozenset(words(text))))
 
 
 # -- words ------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import filecmp
 import re
 
 import pytest
+from lxml import etree
 
 from edition.cli import main
 from edition.config import load_book
@@ -52,7 +53,14 @@ def test_new_makes_an_edition_folder_from_an_ingested_manuscript(tmp_path, capsy
     assert styles and [p.relative_to(folder / "styles") for p in sorted((folder / "styles").rglob("*"))
                        if p.is_file()] == styles
     assert all(filecmp.cmp(ROOT / "styles" / p, folder / "styles" / p, shallow=False) for p in styles)
-    assert sorted(p.name for p in folder.iterdir()) == ["annotations", "book.yaml", "manuscript", "styles"]
+    assert sorted(p.name for p in folder.iterdir()) == ["annotations", "book.yaml", "manuscript", "processing.yaml",
+                                                        "styles"]
+    # made by ingest (its appInfo says so): the OCR's running heads and page numbers are not printed
+    from edition.processing import load_model
+
+    fw = etree.fromstring('<fw xmlns="http://www.tei-c.org/ns/1.0" type="header">x</fw>')
+    assert load_model(folder).rule(fw).behaviour == "omit"
+    assert load_model(None).rule(fw).behaviour != "omit"  # a manuscript from elsewhere keeps its forme work
     assert f"next: python build.py --root {folder}" in printed
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no staging folder left
 

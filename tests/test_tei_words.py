@@ -26,6 +26,11 @@ def test_words_are_case_folded_letter_and_digit_runs():
     assert words("Wee'l draw, SEA-dog! 1921") == ["wee", "l", "draw", "sea", "dog", "1921"]
 
 
+def test_a_number_set_against_a_word_is_a_word_of_its_own():
+    # a note call as the PDF's and the EPUB's text join it to the word it follows
+    assert words("Novembre1 cher23 pmb146") == ["novembre", "1", "cher", "23", "pmb", "146"]
+
+
 def test_words_are_nfc_and_casefolded_beyond_ascii():
     # e + combining acute is é (NFC); ß folds to ss; long s folds to s; Cyrillic folds too
     assert words("Cafe\u0301 Straße Geſundheit МОСКВА") == ["café", "strasse", "gesundheit", "москва"]

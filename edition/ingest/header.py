@@ -63,6 +63,9 @@ PHRASES = {
 }
 
 
+INGEST_APPLICATION = "edition-builder-ingest"
+
+
 def header_language(lang: str) -> str:
     """The language the header is written in: the text's, where the builder has its phrases."""
     return primary(lang) if primary(lang) in PHRASES else "en"
@@ -111,7 +114,11 @@ def tei_header(tei: etree._Element, facts: HeaderFacts) -> None:
     sub(bibl, "note", say["description"].format(file=facts.ocr_name), type="description")
     sub(bibl, "ref", facts.ocr_name, target=facts.ocr_target)
     sub(bibl, "note", f"sha256 {facts.digest}", type="checksum")
-    decl = sub(sub(header, "encodingDesc"), "editorialDecl")
+    encoding = sub(header, "encodingDesc")
+    # the software that made the document (TEI appInfo): `new` knows an OCR's page furniture by it
+    application = sub(sub(encoding, "appInfo"), "application", ident=INGEST_APPLICATION, version="1")
+    sub(application, "label", "build.py ingest")
+    decl = sub(encoding, "editorialDecl")
     declarations = [("correction", "correction"), ("normalization", "normalization"),
                     ("hyphenation", "hyphenation-spaced" if facts.spaced else "hyphenation-joined")]
     if not facts.spaced:  # where line breaking needs a dictionary, a name is one of its words

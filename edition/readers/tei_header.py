@@ -84,21 +84,29 @@ def metadata(root: etree._Element, language: str, stem: str) -> Metadata:
     )
 
 def entities(root: etree._Element, language: str, problem: Report) -> tuple[Entity, ...]:
-    """The persons, places, organisations and works the header lists, named in ``language``."""
+    """The persons, places, organisations and works the header lists (or a register in the back
+    matter or standOff), named in ``language``."""
     out: list[Entity] = []
     header = root.find("tei:teiHeader", NS)
     if header is None:
         problem(root, "no teiHeader", "a TEI document starts with <teiHeader>")
         return ()
     lang = base_language(language)
+    # the header's lists, and registers kept in the text's back matter or in standOff
+    # (those of the text are its own business: an entry without an id or a name is only text)
+    places = [(header, True), *((el, False) for el in root.iterfind("tei:standOff", NS)),
+              *((el, False) for el in root.iterfind("tei:text//tei:back", NS))]
     for list_tag, item_tag, kind in _ENTITY_LISTS:
-        for item in header.iterfind(f".//tei:{list_tag}/tei:{item_tag}", NS):
+        for item, strict in ((i, strict) for place, strict in places
+                             for i in place.iterfind(f".//tei:{list_tag}/tei:{item_tag}", NS)):
             ident = item.get(XML_ID)
+            name_tag = _NAME_TAG[kind]
+            names = item.findall(f"tei:{name_tag}", NS)
+            if not strict and not (ident and names):
+                continue
             if not ident:
                 problem(item, f"<{item_tag}> without xml:id", "give every entry an xml:id to refer to")
                 continue
-            name_tag = _NAME_TAG[kind]
-            names = item.findall(f"tei:{name_tag}", NS)
             own = [n for n in names if base_language(n.get(XML_LANG, language)) == lang]
             other = [n for n in names if base_language(n.get(XML_LANG, language)) != lang]
             if not names:
@@ -117,6 +125,7 @@ def entities(root: etree._Element, language: str, problem: Report) -> tuple[Enti
             latin = " ".join("".join(other[0].itertext()).split()) if other else ""
             out.append(Entity(ident, kind, forms[0], latin, forms, dates, spellings))
     return tuple(out)
+
 
 def glyphs(root: etree._Element) -> dict[str, str]:
     """charDecl: each glyph or char id -> the character it stands for (its standard mapping)."""
