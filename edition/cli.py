@@ -243,7 +243,8 @@ def cmd_annotate(args) -> int:
     if not hits:
         raise EditionError.at("manuscript", None, f"the quote is not in paragraph {args.paragraph}")
     pid, text, a, b = hits[0]
-    ident = args.id or "note-" + pid + "-" + str(a)
+    # an annotation id is lower-case letters, digits and hyphens (the schema's pattern)
+    ident = args.id or "note-" + _re.sub(r"[^a-z0-9]+", "-", pid.lower()).strip("-") + "-" + str(a)
     snippet = (f"  - id: {ident}\n    type: {args.type}\n    target:\n      paragraph: {pid}\n"
                f"      exact: {json.dumps(text[a:b], ensure_ascii=False)}\n"
                f"      prefix: {json.dumps(text[max(0, a - 20):a], ensure_ascii=False)}\n"
@@ -251,6 +252,11 @@ def cmd_annotate(args) -> int:
                f"    resp: \"#ed\"\n    body: >-\n      {labels_for(edition.metadata.language)['note-placeholder']} [@key]\n")
     if args.append:
         path = Path(args.append)
+        if not path.is_absolute() and not path.parent.is_dir() and (args.root / path).parent.is_dir():
+            path = args.root / path  # a path inside the edition, given from outside it
+        if not path.parent.is_dir():
+            raise EditionError.at(path, None, "no such folder for the annotation file",
+                                  f"give a path to a file in {args.root / 'annotations'}")
         with path.open("a", encoding="utf-8") as fh:
             fh.write(snippet)
         _console().print(f"appended {ident} to {path}; write its body, then run `build.py check`")

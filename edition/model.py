@@ -344,7 +344,7 @@ class Metadata:
     version: str
     status: str
     proofreading_complete: bool
-    author: str = ""  # the book's author(s), from book.yaml; the TEI reader leaves it empty
+    author: str = ""  # the book's author(s): the titleStmt's, or book.yaml's
 
     def identifier_for(self, output: str) -> str:
         """A distinct, stable identifier per format (pdf, print, epub), derived from the edition's."""

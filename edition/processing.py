@@ -65,6 +65,7 @@ _CSS_PROPERTIES = {
     "text-decoration-line", "text-decoration-style", "text-transform", "letter-spacing", "word-spacing",
     "vertical-align", "text-align", "text-indent", "margin", "margin-left", "margin-right", "margin-top",
     "margin-bottom", "padding-left", "padding-right", "line-height", "color", "list-style", "display",
+    "break-before", "break-after", "break-inside",
 }
 _CSS_VALUE = re.compile(r"^[\w\s.,%#'\"+\-()/!]*$")
 _UNSAFE = re.compile(r"url\s*\(|expression|@import|\\|image-set|element\s*\(", re.I)

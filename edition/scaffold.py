@@ -26,6 +26,7 @@ from .ingest.header import INGEST_APPLICATION
 from .langtag import HINT, bcp47, is_language_tag
 from .parts import BACK_SECTIONS, FRONT_SECTIONS
 from .processing import EDITION_TABLE
+from .readers.tei_header import header_authors, header_title
 from .xmlsafe import NS, TEI_NS, XML_NS, parse_xml
 
 DEFAULT_STYLES = Path(__file__).resolve().parents[1] / "styles"
@@ -151,11 +152,7 @@ def local_media(root: etree._Element, manuscript: Path) -> tuple[list[tuple[Path
 
 def header_facts(root: etree._Element, manuscript: Path, lang: str | None) -> BookFacts:
     """Title, author and language of a TEI document, as book.yaml takes them."""
-    stmt = "tei:teiHeader/tei:fileDesc/tei:titleStmt/"
-    titles = root.xpath(stmt + "tei:title[@type='main']", namespaces=NS) or root.xpath(stmt + "tei:title",
-                                                                                         namespaces=NS)
-    title = _text(titles[0]) if titles else ""
-    author = "; ".join(a for a in (_text(el) for el in root.xpath(stmt + "tei:author", namespaces=NS)) if a)
+    title, author = header_title(root), header_authors(root)
     found = [("TEI/@xml:lang", root), ("text/@xml:lang", root.find("tei:text", NS))]
     usage = root.find("tei:teiHeader/tei:profileDesc/tei:langUsage/tei:language[@ident]", NS)
     for where, el in found + [("langUsage/language/@ident", usage)]:

@@ -10,7 +10,7 @@ import sys
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from edition.cli import main
@@ -315,6 +315,8 @@ def test_the_body_parser_never_crashes_invents_nothing_and_escapes_everything(te
 @FUZZ
 @given(text=st.text(alphabet="กขคงจฉชซabcxyz ๆ.,0123456789", max_size=200))
 def test_a_body_without_markup_reads_as_written_with_spaces_collapsed(text):
+    # "12. " at the start is Markdown's ordered list (block markup, refused), not plain text
+    assume(not re.match(r"\s*\d+\.(\s|$)", text))
     body, problems = parse_body(text, "f.yaml", 1)
     from edition.inlines import reading_text
 

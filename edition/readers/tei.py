@@ -44,7 +44,7 @@ from .tei_header import (
 from .tei_header import entities as read_entities
 from .tei_header import metadata as read_metadata
 from .tei_inline import InlineReader, SourceNote
-from .tei_text import trim_folds
+from .tei_text import append_to_last, items, last_leaf, prepend, trim_folds
 
 __all__ = ["Manuscript", "SourceNote", "base_language", "bcp47", "document_language", "read_manuscript",
            "source_reading"]
@@ -84,8 +84,10 @@ def read_manuscript(path: Path, model: ProcessingModel | None = None, language: 
         ns = etree.QName(root).namespace
         hint = ("the manuscript must be a TEI P5 document: its root is <TEI xmlns=\"http://www.tei-c.org/ns/1.0\">"
                 + (f"; this one is in the namespace {ns}" if ns else "; this one has no namespace"))
-        raise EditionError.at(path, root.sourceline, f"root element is <{etree.QName(root).localname}>, not TEI <TEI>",
-                              hint)
+        name = etree.QName(root).localname
+        message = (f"the root element <{name}> is not in the TEI namespace" if name == "TEI"
+                   else f"the root element is <{name}>, not TEI's <TEI>")
+        raise EditionError.at(path, root.sourceline, message, hint)
     text = root.find("tei:text", NS)
     if text is None:
         raise EditionError.at(path, root.sourceline, "the TEI document has no <text>",
@@ -112,11 +114,30 @@ class _Reader(InlineReader):
         else:
             group = text.find("tei:group", NS)
             if group is not None:
-                chapters.extend(self.body(group))
+                chapters.extend(self.group(group))
         if back is not None and self._significant(back):
             chapters.append(self.matter(back, "back"))
         if not chapters:
             self.problem(text, "the <text> holds nothing to print", "put the text in <body>")
+        return chapters
+
+    def group(self, group: etree._Element) -> list[Chapter]:
+        """A group of texts (a collection, an anthology): each text's front, divisions and back
+        are parts of the book in turn; the group's own head and prose are a part before them."""
+        chapters: list[Chapter] = []
+        pending: list[etree._Element] = []
+        for child in group:
+            if not isinstance(child.tag, str):
+                continue
+            if _local(child) in ("text", "group"):
+                if pending:
+                    chapters.append(self.untitled(group, pending))
+                    pending = []
+                chapters.extend(self.text(child) if _local(child) == "text" else self.group(child))
+            else:
+                pending.append(child)
+        if pending:
+            chapters.append(self.untitled(group, pending, include_text=False))
         return chapters
 
     def _significant(self, el: etree._Element) -> bool:
@@ -206,7 +227,7 @@ class _Reader(InlineReader):
                 sections.append(Section(section_id, (), blocks, level))
             run = []
 
-        for item in _items(div, skip):
+        for item in items(div, skip):
             if isinstance(item, etree._Element) and isinstance(item.tag, str) \
                     and (self.model.rule(item) or Rule("", "")).behaviour == "section":
                 flush()
@@ -221,7 +242,7 @@ class _Reader(InlineReader):
         heads = [c for c in div if _local(c) == "head"]
         head_el = heads[0] if heads else None
         head = self.head_inlines(head_el, ident) if head_el is not None else ()
-        blocks = tuple(self.blocks_of(div, ident, _items(div, head_el), level))
+        blocks = tuple(self.blocks_of(div, ident, items(div, head_el), level))
         return Section(ident, head, blocks, level, self._lang(div))
 
     def head_inlines(self, head: etree._Element, owner: str) -> tuple[Inline, ...]:
@@ -275,7 +296,7 @@ class _Reader(InlineReader):
                 flush()
                 made = self.block(item, level)
                 if carried and made:
-                    made[0] = _prepend(made[0], tuple(carried))
+                    made[0] = prepend(made[0], tuple(carried))
                     carried = []
                 out.extend(made)
             else:
@@ -299,14 +320,14 @@ class _Reader(InlineReader):
         if rule.behaviour == "anchor" and el.get(XML_ID):
             return [Target(el.get(XML_ID))]
         if rule.behaviour == "note":
-            last = _last_leaf(before)
+            last = last_leaf(before)
             if last is None:
                 return [self.note(el)]
             saved = self._leaf
             self._leaf = last.id
             call = self.note(el)
             self._leaf = saved
-            before[:] = _append_to_last(before, call)
+            before[:] = append_to_last(before, call)
         return []
 
     def block(self, el: etree._Element, level: int) -> list[BlockNode]:
@@ -340,17 +361,17 @@ class _Reader(InlineReader):
                     children.extend(self.blocks_of(el, ident, [child], level))
             return [Block("figure", tuple(children), ident, rule.cls, "figure", classes, self._lang(el), style)]
         if b in ("list", "table", "row"):
-            children = self.blocks_of(el, ident, _items(el), level)
+            children = self.blocks_of(el, ident, items(el), level)
             if b == "table":
                 children = [self._caption(c) for c in children]
             return [Block(b, tuple(children), ident, rule.cls, html, classes, self._lang(el), style,
                           self._attrs(el))]
         if b == "note":  # a note standing between blocks: set in the flow, as a block of its own
-            children = self.blocks_of(el, ident, _items(el), level)
+            children = self.blocks_of(el, ident, items(el), level)
             return [Block("block", tuple(children), ident, "note-block", "div", classes, self._lang(el), style)]
         if BEHAVIOURS[b] == "block":
             if self._has_blocks(el):
-                children = self.blocks_of(el, ident, _items(el), level)
+                children = self.blocks_of(el, ident, items(el), level)
                 return [Block(b, tuple(children), ident, rule.cls, "div" if html == "p" else html, classes,
                               self._lang(el), style, self._attrs(el))]
             self._leaf = ident
@@ -358,56 +379,3 @@ class _Reader(InlineReader):
             return [Paragraph(ident, inlines, el.sourceline or 0, b, rule.cls, html, classes, self._lang(el), style,
                               self._attrs(el))]
         return []
-
-
-def _items(container: etree._Element, skip: etree._Element | None = None) -> list:
-    """``container``'s content in order: its text, each child node (``skip`` left out) and the
-    text after it."""
-    items: list = [container.text] if container.text else []
-    for child in container:
-        if child is not skip:
-            items.append(child)
-        if child.tail:
-            items.append(child.tail)
-    return items
-
-
-def _last_leaf(blocks) -> Paragraph | None:
-    for node in reversed(blocks):
-        if isinstance(node, Paragraph):
-            return node
-        inner = _last_leaf(node.children if isinstance(node, Block) else node.blocks
-                           if isinstance(node, Section) else ())
-        if inner is not None:
-            return inner
-    return None
-
-
-def _append_to_last(blocks: list, call: Inline) -> list:
-    from dataclasses import replace
-
-    out = list(blocks)
-    for i in range(len(out) - 1, -1, -1):
-        node = out[i]
-        if isinstance(node, Paragraph):
-            out[i] = replace(node, inlines=node.inlines + (call,))
-            return out
-        if isinstance(node, Block) and _last_leaf(node.children) is not None:
-            out[i] = replace(node, children=tuple(_append_to_last(list(node.children), call)))
-            return out
-        if isinstance(node, Section) and _last_leaf(node.blocks) is not None:
-            out[i] = replace(node, blocks=tuple(_append_to_last(list(node.blocks), call)))
-            return out
-    return out
-
-
-def _prepend(node: BlockNode, markers: tuple[Inline, ...]) -> BlockNode:
-    from dataclasses import replace
-
-    if isinstance(node, Paragraph):
-        return replace(node, inlines=markers + node.inlines)
-    if isinstance(node, Block) and node.children:
-        return replace(node, children=(_prepend(node.children[0], markers),) + node.children[1:])
-    if isinstance(node, Section) and node.blocks:
-        return replace(node, blocks=(_prepend(node.blocks[0], markers),) + node.blocks[1:])
-    return node

@@ -52,14 +52,40 @@ def header_text(root: etree._Element, xpath: str, default: str = "") -> str:
     value = found[0]
     return " ".join(("".join(value.itertext()) if isinstance(value, etree._Element) else str(value)).split())
 
+_STMT = "tei:teiHeader/tei:fileDesc/tei:titleStmt/"
+
+
+def header_title(root: etree._Element) -> str:
+    """The document's title: the main one, else the analytic one (a letter's, not its series'),
+    else the first that is not a series title."""
+    for xpath in ("tei:title[@type='main']", "tei:title[@level='a']", "tei:title[not(@level='s')]", "tei:title"):
+        found = root.xpath(_STMT + xpath, namespaces=NS)
+        if found and " ".join("".join(found[0].itertext()).split()):
+            return " ".join("".join(found[0].itertext()).split())
+    return ""
+
+
+def header_authors(root: etree._Element) -> str:
+    """The authors the titleStmt names, joined with "; ": each one's first name form (a persName
+    in the document's language before others), never its identifiers (idno)."""
+    names = []
+    for author in root.xpath(_STMT + "tei:author", namespaces=NS):
+        forms = author.findall("tei:persName", NS) or author.findall("tei:name", NS)
+        el = forms[0] if forms else author
+        text = " ".join(t for node in el.xpath(".//text()[not(ancestor::tei:idno)]", namespaces=NS)
+                        for t in [str(node)]).split()
+        if text:
+            names.append(" ".join(text))
+    return "; ".join(names)
+
+
 def metadata(root: etree._Element, language: str, stem: str) -> Metadata:
     """The book's metadata from the teiHeader (title, identifier, editor, rights, dates, status)."""
     h = "tei:teiHeader/tei:fileDesc/"
     status = header_text(root, "tei:teiHeader/tei:revisionDesc/@status", "draft")
     first_div = root.find(".//tei:body/tei:div", NS)
     label = header_text(first_div, "tei:head/tei:seg[@type='number']") if first_div is not None else ""
-    title = (header_text(root, h + "tei:titleStmt/tei:title[@type='main']")
-             or header_text(root, h + "tei:titleStmt/tei:title"))
+    title = header_title(root)
     identifier = (header_text(root, h + "tei:publicationStmt/tei:idno[@type='URN']")
                   or header_text(root, h + "tei:publicationStmt/tei:idno"))
     if not identifier:  # stable for the document, never the same for two titles
@@ -107,8 +133,11 @@ def entities(root: etree._Element, language: str, problem: Report) -> tuple[Enti
             if not ident:
                 problem(item, f"<{item_tag}> without xml:id", "give every entry an xml:id to refer to")
                 continue
-            own = [n for n in names if base_language(n.get(XML_LANG, language)) == lang]
-            other = [n for n in names if base_language(n.get(XML_LANG, language)) != lang]
+            def lang_of(n: etree._Element) -> str:
+                return bcp47(n.get(XML_LANG) or language)
+
+            own = [n for n in names if base_language(lang_of(n)) == lang]
+            other = [n for n in names if base_language(lang_of(n)) != lang]
             if not names:
                 problem(item, f"{kind} '{ident}' has no name", f"add <{name_tag}>…</{name_tag}>")
                 continue
@@ -120,7 +149,7 @@ def entities(root: etree._Element, language: str, problem: Report) -> tuple[Enti
                 own = names[:1]
             forms = tuple(dict.fromkeys(" ".join("".join(n.itertext()).split()) for n in own))
             dates = " - ".join(d.get("when", "") for d in item if local_name(d) in ("birth", "death"))
-            spellings = tuple((n.get(XML_LANG, language), n.get("type", ""),
+            spellings = tuple((lang_of(n), n.get("type", ""),
                                " ".join("".join(n.itertext()).split())) for n in names)
             latin = " ".join("".join(other[0].itertext()).split()) if other else ""
             out.append(Entity(ident, kind, forms[0], latin, forms, dates, spellings))

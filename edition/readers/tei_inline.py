@@ -67,6 +67,7 @@ class InlineReader:
         self.notes: list[SourceNote] = []
         self._leaf = ""  # the id of the leaf being read: what a correction or a note belongs to
         self._unknown: dict[str, tuple[int, str]] = {}
+        self._undeclared: set[str] = set()
         self._anonymous: dict[str, int] = {}
         stem = re.sub(r"[^\w.-]", "-", root.get(XML_ID) or path.stem)
         self.stem = stem if re.match(r"[^\W\d]", stem) else f"m{stem}"
@@ -261,10 +262,16 @@ class InlineReader:
         if b == "gap":
             return anchor + (Gap(el.get("reason", "")),)
         if b == "glyph":
-            ref = (el.get("ref") or "").lstrip("#")
-            return anchor + (Text(self.glyphs.get(ref) or "".join(el.itertext()) or "\ufffd"),)
-        if b == "space":
-            return (Text(" "),)
+            return anchor + (Text(self.glyph(el)),)
+        if b == "space":  # a gap the source leaves: en spaces for its width, a line break for a vertical one
+            if el.get("dim") == "vertical":
+                return (LineBreak(),)
+            try:
+                width = max(1, min(12, round(float(el.get("quantity") or el.get("extent", "1").split()[0]))))
+            except ValueError:
+                width = 1
+            return (Text("\u2002" * width if el.get("unit", "chars") in ("chars", "char") or el.get("quantity")
+                         else " "),)
         if b == "graphic":
             return (self.image(el),)
         if b == "link":
@@ -282,11 +289,25 @@ class InlineReader:
         return anchor + (Span(_local(el), children, self._lang(el), ref, when, rule.cls, rule.html or "span",
                               classes, style),)
 
+    def glyph(self, el: etree._Element) -> str:
+        """A ``g``: the character charDecl maps it to, else its own content; an undeclared empty one
+        (EEBO-TCP's ``char:EOLhyphen``, a line-end hyphen the reading joins) is left out, said once."""
+        ref = (el.get("ref") or "").lstrip("#")
+        found = self.glyphs.get(ref) or "".join(el.itertext())
+        if not found and ref not in self._undeclared:
+            self._undeclared.add(ref)
+            self.problem(el, f"glyph '{ref}' is not declared in charDecl and has no content; it is left out",
+                         "declare it in the header's charDecl with a <mapping>, or give <g> its character",
+                         "warning")
+        return found
+
     def _marked(self, el: etree._Element, rule: Rule, children: tuple[Inline, ...]) -> tuple[Inline, ...]:
         scoped = [t for t in el.get("rendition", "").split()
                   if t.startswith("#") and self.renditions.get(t[1:], ("", ""))[0]]
         if scoped:
             return children  # the document's own renditions put its marks before and after
+        if rule.marks == "quote" and _quoted_in_source(el):
+            return children  # the source prints its own marks around it (»<quote>…</quote>«)
         if rule.marks == "quote":
             lang = base_language(self._effective_lang(el))
             marks = QUOTES.get(lang, QUOTES["en"])
@@ -385,3 +406,15 @@ class InlineReader:
         del self.corrections[saved[0]:]
         del self.notes[saved[1]:]
         return text
+
+
+_QUOTE_MARKS = set("«»„“”‘’‚‹›\"'「」『』")
+
+
+def _quoted_in_source(el: etree._Element) -> bool:
+    """Whether the text just before ``el`` ends and the text just after it starts with a quotation
+    mark: the source's own marks, which the edition does not double."""
+    previous = el.getprevious()
+    before = (previous.tail if previous is not None else el.getparent().text) or ""
+    after = el.tail or ""
+    return before.rstrip()[-1:] in _QUOTE_MARKS and after.lstrip()[:1] in _QUOTE_MARKS and bool(before.strip())

@@ -1,26 +1,26 @@
-"""Markup whitespace in TEI text, as a reader of the page expects it: a newline or tab in the XML
-is a space between words, nothing between two Thai letters (Thai sets no space between words) and
-nothing at a leaf's edges; and the marks a rule adds (quotes by language, brackets)."""
+"""Markup whitespace in TEI text, as a reader of the page expects it: a run of whitespace with a
+newline or tab in the XML is one space (as XML and every TEI tool read it; an XML formatter wraps
+lines only where there was whitespace, so in Thai too it stands for a space between phrases),
+none beside another space and none at a leaf's edges; and the marks a rule adds (quotes by
+language, brackets); and the small list helpers the structure reader uses."""
 
 from __future__ import annotations
 
 import re
 
-from ..model import Choice, Gap, Image, Inline, LineBreak, Link, Span, Text
+from lxml import etree
 
-FOLD = "\x00"  # a run of markup whitespace (a newline, a tab): a space, or nothing between Thai letters
+from ..model import Block, BlockNode, Choice, Gap, Image, Inline, LineBreak, Link, Paragraph, Section, Span, Text
+
+FOLD = "\x00"  # a run of markup whitespace (a newline, a tab): a space where one is needed
 WHITESPACE_RUN = re.compile(r"[ \t\r]*[\n\t][ \t\r\n]*")
 EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 QUOTES = {"th": ("“", "”", "‘", "’"), "en": ("“", "”", "‘", "’"), "de": ("„", "“", "‚", "‘"),
-          "fr": ("« ", " »", "“", "”"), "ru": ("«", "»", "„", "“"), "uk": ("«", "»", "„", "“"),
+          "fr": ("«\u202f", "\u202f»", "“", "”"), "ru": ("«", "»", "„", "“"), "uk": ("«", "»", "„", "“"),
           "it": ("«", "»", "“", "”"), "es": ("«", "»", "“", "”"), "pl": ("„", "”", "«", "»"),
           "nl": ("“", "”", "‘", "’"), "cs": ("„", "“", "‚", "‘"), "sv": ("”", "”", "’", "’")}
 PAIRS = {"brackets": ("[", "]"), "braces": ("{", "}"), "parentheses": ("(", ")")}
 CHOICE_PAIRS = (("sic", "corr", "correction"), ("orig", "reg", "regularisation"), ("abbr", "expan", "expansion"))
-
-def is_thai_letter(ch: str) -> bool:
-    return "\u0e00" <= ch <= "\u0e7f"
-
 
 def merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:
     """Adjacent text nodes (a joined line wrap leaves two) become one, as the reader sees one text."""
@@ -34,8 +34,8 @@ def merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:
 
 
 def trim_folds(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
-    """Resolve the folds of markup whitespace: none at a leaf's edges, nothing between two Thai
-    letters (Thai has no spaces between words), one space elsewhere and none beside a space."""
+    """Resolve the folds of markup whitespace: none at a leaf's edges, one space elsewhere and none
+    beside a space."""
     from dataclasses import replace
 
     flat = fold_text(nodes)
@@ -87,10 +87,61 @@ def fold_decisions(flat: str) -> list[bool]:
         before = flat[:i].rstrip(FOLD)
         after = flat[i + 1:].lstrip(FOLD)
         first_of_run = i == 0 or flat[i - 1] != FOLD
-        if not first_of_run or not before or not after or before[-1] in " \n" or after[0] in " \n":
-            out.append(False)
-        elif is_thai_letter(before[-1]) and is_thai_letter(after[0]):
-            out.append(False)
-        else:
-            out.append(True)
+        out.append(first_of_run and bool(before) and bool(after) and before[-1] not in " \n"
+                   and after[0] not in " \n")
     return out
+
+
+# --- helpers of the structure reader -----------------------------------------------------------
+
+def items(container: etree._Element, skip: etree._Element | None = None) -> list:
+    """``container``'s content in order: its text, each child node (``skip`` left out) and the
+    text after it."""
+    items: list = [container.text] if container.text else []
+    for child in container:
+        if child is not skip:
+            items.append(child)
+        if child.tail:
+            items.append(child.tail)
+    return items
+
+
+def last_leaf(blocks) -> Paragraph | None:
+    for node in reversed(blocks):
+        if isinstance(node, Paragraph):
+            return node
+        inner = last_leaf(node.children if isinstance(node, Block) else node.blocks
+                           if isinstance(node, Section) else ())
+        if inner is not None:
+            return inner
+    return None
+
+
+def append_to_last(blocks: list, call: Inline) -> list:
+    from dataclasses import replace
+
+    out = list(blocks)
+    for i in range(len(out) - 1, -1, -1):
+        node = out[i]
+        if isinstance(node, Paragraph):
+            out[i] = replace(node, inlines=node.inlines + (call,))
+            return out
+        if isinstance(node, Block) and last_leaf(node.children) is not None:
+            out[i] = replace(node, children=tuple(append_to_last(list(node.children), call)))
+            return out
+        if isinstance(node, Section) and last_leaf(node.blocks) is not None:
+            out[i] = replace(node, blocks=tuple(append_to_last(list(node.blocks), call)))
+            return out
+    return out
+
+
+def prepend(node: BlockNode, markers: tuple[Inline, ...]) -> BlockNode:
+    from dataclasses import replace
+
+    if isinstance(node, Paragraph):
+        return replace(node, inlines=markers + node.inlines)
+    if isinstance(node, Block) and node.children:
+        return replace(node, children=(prepend(node.children[0], markers),) + node.children[1:])
+    if isinstance(node, Section) and node.blocks:
+        return replace(node, blocks=(prepend(node.blocks[0], markers),) + node.blocks[1:])
+    return node

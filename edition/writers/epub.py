@@ -342,8 +342,8 @@ def book_meta(edition: Edition) -> J:
         "subtitle": _meta_str(labels["subtitle"]),
         "lang": _meta_str(m.language),
         "identifier": _meta_str(m.identifier_for("epub")),
-        "creator": {"t": "MetaList", "c": [{"t": "MetaMap", "c": {"role": _meta_str("edt"),
-                                                                  "text": _meta_str(m.editor)}}]},
+        "creator": {"t": "MetaList", "c": [{"t": "MetaMap", "c": {"role": _meta_str(role), "text": _meta_str(name)}}
+                                           for role, name in (("aut", m.author), ("edt", m.editor)) if name]},
         "date": _meta_str(m.date),
         "rights": _meta_str(m.rights),
         "source": _meta_str(m.source_description),
@@ -351,7 +351,7 @@ def book_meta(edition: Edition) -> J:
         "publisher": _meta_str(m.editor),
         "toc-title": _meta_str(labels["contents"]),
     }
-    if not m.editor:
+    if not (m.author or m.editor):
         del meta["creator"]
     # a field the manuscript leaves empty is left out, not written empty (EPUB wants dates well formed)
     return {k: v for k, v in meta.items() if v.get("t") != "MetaString" or v["c"]}

@@ -21,6 +21,7 @@ from lxml import etree
 
 from ..cache import Cache, content_key
 from ..fonts import FACES, find_font
+from ..labels import labels_for
 from ..model import Edition
 from ..parts import Part
 from ..styles import Styles
@@ -54,9 +55,10 @@ LANDMARKS = (  # epub:type of a landmark -> the id the writer gives that part (b
     ("endnotes", "notes"), ("glossary", "glossary"),
     ("bibliography", "bibliography"), ("appendix", "corrections"), ("index", "index"),
 )
-LANDMARK_LABELS = {"titlepage": "หน้าชื่อเรื่อง", "toc": "สารบัญ", "bodymatter": "เนื้อเรื่อง",
-                   "endnotes": "หมายเหตุท้ายบท", "glossary": "อภิธานศัพท์", "bibliography": "บรรณานุกรม",
-                   "appendix": "การแก้ไขต้นฉบับ", "index": "ดัชนีบุคคล"}
+# the label of each landmark (epub:type -> the key in edition/labels.py), in the book's language
+LANDMARK_LABELS = {"titlepage": "titlepage", "toc": "contents", "bodymatter": "bodymatter",
+                   "endnotes": "notes", "glossary": "glossary", "bibliography": "bibliography",
+                   "appendix": "landmark-appendix", "index": "index"}
 
 
 def _ids_by_file(files: dict[str, bytes], base: str) -> dict[str, str]:
@@ -69,7 +71,6 @@ def _ids_by_file(files: dict[str, bytes], base: str) -> dict[str, str]:
     return found
 
 
-PAGE_LIST_TITLE = "เลขหน้าฉบับพิมพ์"
 
 
 def _subset(font: bytes, text: str, cache: Cache | None = None) -> bytes:
@@ -105,7 +106,8 @@ def _subset_font(font: bytes, text: str) -> bytes:
     return out.getvalue()
 
 
-def _nav_lists(nav: bytes, ids: dict[str, str], pages: list[tuple[int, str]], body_id: str | None = None) -> bytes:
+def _nav_lists(nav: bytes, ids: dict[str, str], pages: list[tuple[int, str]], body_id: str | None,
+               labels) -> bytes:
     root = etree.fromstring(nav, safe_parser())
     body = root.find(f"{{{XHTML_NS}}}body")
     for old in list(body):
@@ -125,12 +127,13 @@ def _nav_lists(nav: bytes, ids: dict[str, str], pages: list[tuple[int, str]], bo
                 a.set(f"{{{EPUB_NS}}}type", etype)
             a.text = text
 
-    marks = [("text/title_page.xhtml", LANDMARK_LABELS["titlepage"], "titlepage"),
-             ("#toc", LANDMARK_LABELS["toc"], "toc")]
-    marks += [(f"{ids[i]}#{i}", LANDMARK_LABELS[t], t) for t, i in (("bodymatter", body_id), *LANDMARKS) if i in ids]
-    nav_list("landmarks", "จุดสำคัญ", marks)
+    marks = [("text/title_page.xhtml", labels[LANDMARK_LABELS["titlepage"]], "titlepage"),
+             ("#toc", labels[LANDMARK_LABELS["toc"]], "toc")]
+    marks += [(f"{ids[i]}#{i}", labels[LANDMARK_LABELS[t]], t) for t, i in (("bodymatter", body_id), *LANDMARKS)
+              if i in ids]
+    nav_list("landmarks", labels["landmarks"], marks)
     if pages:
-        nav_list("page-list", PAGE_LIST_TITLE, [(href, str(n), None) for n, href in pages])
+        nav_list("page-list", labels["page-list"], [(href, str(n), None) for n, href in pages])
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
@@ -191,7 +194,8 @@ def assemble(skeleton: bytes, parts: list[bytes]) -> bytes:
 
 def finish(package: bytes, css: str, fonts: dict[str, bytes], a11y: Accessibility,
            extra_meta: dict[str, str] | None = None, page_source: str | None = None,
-           cover: bytes | None = None, body_id: str | None = None, font_cache: Cache | None = None) -> bytes:
+           cover: bytes | None = None, body_id: str | None = None, font_cache: Cache | None = None,
+           language: str = "en") -> bytes:
     """The EPUB pandoc wrote (``package``), finished: stylesheet, subset fonts, landmarks and
     page-list, accessibility metadata, cover; an archive with fixed timestamps."""
     files = _zip_files(package)
@@ -207,8 +211,9 @@ def finish(package: bytes, css: str, fonts: dict[str, bytes], a11y: Accessibilit
     nav_name = base + nav_item.get("href")
     nav_dir = nav_item.get("href").rsplit("/", 1)[0] + "/" if "/" in nav_item.get("href") else ""
     rel = {i: h[len(nav_dir):] if h.startswith(nav_dir) else h for i, h in ids.items()}
+    labels = labels_for(language)
     files[nav_name] = _nav_lists(files[nav_name], rel, [(n, h[len(nav_dir):] if h.startswith(nav_dir) else h)
-                                                         for n, h in pages], body_id)
+                                                         for n, h in pages], body_id, labels)
     book_title = (metadata.findtext("{http://purl.org/dc/elements/1.1/}title") or "").encode()
     for name in [n for n in files if n.endswith(".xhtml")]:
         files[name] = re.sub(rb"<title>ch\d+\.xhtml</title>", b"<title>" + book_title + b"</title>", files[name])
@@ -220,7 +225,7 @@ def finish(package: bytes, css: str, fonts: dict[str, bytes], a11y: Accessibilit
     used = "".join(re.sub(r"<[^>]+>", "", d.decode("utf-8")) for n, d in files.items() if n.endswith(".xhtml"))
     # the page-list's title and numbers count as used whether this EPUB has a page-list or not, so
     # an EPUB made before the pages are known (pipeline: while the book is laid out) subsets alike
-    used += PAGE_LIST_TITLE + "0123456789"
+    used += labels["page-list"] + "0123456789"
     fonts = {name: _subset(data, used, font_cache) for name, data in fonts.items()}
     if cover is not None:
         files[base + "images/cover.png"] = cover
@@ -329,7 +334,8 @@ def finish_epub(package: bytes, edition: Edition, styles: Styles, page_starts, c
                              A11Y_SUMMARY_IMAGES)
     return finish(package, edition.stylesheet + styles.text("epub.css"), font_data, a11y,
                   page_source=edition.metadata.identifier_for("reading") if page_starts else None,
-                  cover=cover, body_id=edition.chapters[0].id if edition.chapters else None, font_cache=font_cache)
+                  cover=cover, body_id=edition.chapters[0].id if edition.chapters else None, font_cache=font_cache,
+                  language=edition.metadata.language)
 
 
 def _pandoc_env(epoch: int) -> dict[str, str]:

@@ -120,7 +120,7 @@ def write_variants(layout: Layout, variants: tuple[str, ...], metadata: Metadata
     the PDFs and the justifier's line counts."""
     counts = justify_lines(layout)
     pdfs = {v: seam_pdf.write_pdf(layout.document, v, metadata.identifier_for(v), metadata.title,
-                                  [metadata.editor], metadata.language, date, config.bleed_px, config.marks,
+                                  [metadata.author or metadata.editor], metadata.language, date, config.bleed_px, config.marks,
                                   cmyk_profile) for v in variants}
     return pdfs, counts
 
