@@ -409,3 +409,54 @@ def test_a_ref_with_several_pointers_is_checked_pointer_by_pointer(tmp_path):
     m = read_manuscript(tei(tmp_path, body, header=header))
     assert [p.message for p in _reference_problems(m, {"a", "b"})] == [
         "reference #zz points at no person, place or organisation in the header"]
+
+
+def test_a_group_of_texts_is_read_text_by_text(tmp_path):
+    path = tmp_path / "group.xml"
+    path.write_text(f'<TEI xmlns="{TEI}" xml:lang="en"><teiHeader><fileDesc><titleStmt><title>T</title>'
+                    "</titleStmt><publicationStmt><p>p</p></publicationStmt><sourceDesc><p>s</p></sourceDesc>"
+                    "</fileDesc></teiHeader><text><group>"
+                    "<text><front><p>To the reader.</p></front><body><div><head>One</head><p>a</p></div></body></text>"
+                    "<text><body><div><head>Two</head><p>b</p></div></body></text>"
+                    "</group></text></TEI>", encoding="utf-8")
+    m = read_manuscript(path)
+    assert [(c.matter, c.title) for c in m.chapters] == [("front", ""), ("body", "One"), ("body", "Two")]
+    assert [p for p in m.problems if "inline" in p.message] == []
+
+
+def test_an_undeclared_empty_glyph_is_left_out_and_said_once(tmp_path):
+    body = '<div><p>Con<g ref="char:EOLhyphen"/>secration and HONOVRA<g ref="char:EOLhyphen"/>BLE</p></div>'
+    m = read_manuscript(tei(tmp_path, body))
+    assert leaf_texts(m) == ["Consecration and HONOVRABLE"]
+    assert [p.severity for p in m.problems if "EOLhyphen" in p.message] == ["warning"]
+
+
+def test_the_title_statement_gives_the_books_title_and_author(tmp_path):
+    from edition.readers.tei_header import header_authors, header_title
+
+    root = etree.fromstring(
+        f'<TEI xmlns="{TEI}"><teiHeader><fileDesc><titleStmt><title level="s">Letters, a series</title>'
+        '<title level="a">A to B, 13 November 1896</title><author><persName>Anton Chekhov</persName>'
+        '<persName xml:lang="ru">Антон Чехов</persName><idno type="wikidata">Q5685</idno></author>'
+        "<author>Goldmann, Paul</author></titleStmt></fileDesc></teiHeader></TEI>")
+    assert header_title(root) == "A to B, 13 November 1896"
+    assert header_authors(root) == "Anton Chekhov; Goldmann, Paul"
+
+
+def test_a_letterhead_of_segments_is_lines_and_source_quotes_are_not_doubled(tmp_path):
+    from edition.model import leaves
+
+    body = ('<div><opener><seg type="letterhead">Frankfurter Zeitung</seg><seg type="letterhead">Bureau à Paris'
+            '</seg></opener><p>Es steht: »<quote>Liebelci.</quote>« und <quote>so</quote>.</p></div>')
+    m = read_manuscript(tei(tmp_path, body, "de"))
+    assert leaf_texts(m) == ["Frankfurter Zeitung", "Bureau à Paris", "Es steht: »Liebelci.« und „so“."]
+    assert len([p for c in m.chapters for p in leaves(c.sections)]) == 3
+
+
+def test_annotate_writes_an_id_the_schema_accepts_for_a_generated_locator(tmp_path):
+    folder = tmp_path / "ed"
+    assert run_build(ROOT, "new", str(folder), "--manuscript", str(FIXTURES / "every-element.xml")).returncode == 0
+    result = run_build(folder, "annotate", "read straight through")
+    assert result.returncode == 0, result.stderr
+    ident = re.search(r"- id: (\S+)", result.stdout).group(1)
+    assert re.fullmatch(r"[a-z][a-z0-9-]*", ident) and "paragraph: every-element.front.div1.p1" in result.stdout
