@@ -70,7 +70,11 @@ def dask_client(ctx: BuildContext, processes: bool, security=None) -> Iterator:
         with Client(address, security=security, timeout="20s") as client:
             yield client
         return
-    options = dict(threads_per_worker=1, dashboard_address=None, silence_logs=logging.ERROR)
+    # the cluster's own log stays quiet: a task's failure reaches the build as its exception, while
+    # a worker that loses the scheduler as the cluster closes logs an ERROR with a traceback
+    # (dask/distributed, "Failed to communicate with scheduler during heartbeat") that is noise
+    options = dict(threads_per_worker=1, dashboard_address=None, worker_dashboard_address=None,
+                   silence_logs=logging.CRITICAL)
     if processes:
         cluster = LocalCluster(n_workers=ctx.jobs, processes=True, host="127.0.0.1", **options)
     else:
