@@ -460,3 +460,14 @@ def test_annotate_writes_an_id_the_schema_accepts_for_a_generated_locator(tmp_pa
     assert result.returncode == 0, result.stderr
     ident = re.search(r"- id: (\S+)", result.stdout).group(1)
     assert re.fullmatch(r"[a-z][a-z0-9-]*", ident) and "paragraph: every-element.front.div1.p1" in result.stdout
+
+
+def test_generated_words_follow_the_books_language_with_english_for_what_a_table_lacks():
+    from edition.labels import LABELS, labels_for
+
+    assert (labels_for("de-AT")["contents"], labels_for("fr")["index"], labels_for("ru")["notes"]) == (
+        "Inhalt", "Index des personnes", "Примечания")
+    assert labels_for("nl")["contents"] == "Contents" and labels_for("de")["proof-note"] == "Note"
+    for lang, table in LABELS.items():  # no table names a word the writers do not ask for
+        assert set(table) <= set(LABELS["en"]), lang
+        assert all("{count}" in table[k] for k in ("corrections-intro",) if k in table), lang
