@@ -368,6 +368,12 @@ def test_a_tei_document_builds_with_its_words_in_the_pdf_and_the_epub(tmp_path, 
     assert epub_share >= 0.995, epub_missing
     report = run_epubcheck(folder / "dist" / f"{stem}.epub")
     assert (report.fatals, report.errors) == (0, 0), report.messages
+    # the package's dates are the build's (SOURCE_DATE_EPOCH), not pandoc's sandboxed 1970
+    import zipfile
+
+    with zipfile.ZipFile(folder / "dist" / f"{stem}.epub") as z:
+        opf = z.read("EPUB/content.opf").decode()
+    assert "1970-01-01" not in opf and re.search(r'dcterms:modified">\d{4}-\d\d-\d\dT', opf)
 
 
 def test_renditions_scoped_before_and_after_give_the_marks_instead_of_the_language(tmp_path):

@@ -272,7 +272,7 @@ def make_epub(env: Env, edition: Edition, meta: dict, page_starts: tuple, cover_
     where = place(env)
     package = assemble_epub(meta, heading_blocks(edition, env.parts), list(part_epubs), where.scratch, env.epoch)
     cover = _cover(cover_pdf, where.scratch) if cover_pdf is not None else None
-    return finish_epub(package, edition, env.styles, page_starts, cover, where.cache)
+    return finish_epub(package, edition, env.styles, page_starts, cover, where.cache, env.epoch)
 
 
 def _cover(pdf: bytes, scratch: Path) -> bytes | None:

@@ -195,7 +195,7 @@ def assemble(skeleton: bytes, parts: list[bytes]) -> bytes:
 def finish(package: bytes, css: str, fonts: dict[str, bytes], a11y: Accessibility,
            extra_meta: dict[str, str] | None = None, page_source: str | None = None,
            cover: bytes | None = None, body_id: str | None = None, font_cache: Cache | None = None,
-           language: str = "en") -> bytes:
+           language: str = "en", epoch: int | None = None) -> bytes:
     """The EPUB pandoc wrote (``package``), finished: stylesheet, subset fonts, landmarks and
     page-list, accessibility metadata, cover; an archive with fixed timestamps."""
     files = _zip_files(package)
@@ -214,6 +214,8 @@ def finish(package: bytes, css: str, fonts: dict[str, bytes], a11y: Accessibilit
     labels = labels_for(language)
     files[nav_name] = _nav_lists(files[nav_name], rel, [(n, h[len(nav_dir):] if h.startswith(nav_dir) else h)
                                                          for n, h in pages], body_id, labels)
+    if epoch is not None:  # pandoc in --sandbox knows no clock: its dates are 1970's
+        _set_dates(metadata, epoch)
     book_title = (metadata.findtext("{http://purl.org/dc/elements/1.1/}title") or "").encode()
     for name in [n for n in files if n.endswith(".xhtml")]:
         files[name] = re.sub(rb"<title>ch\d+\.xhtml</title>", b"<title>" + book_title + b"</title>", files[name])
@@ -320,7 +322,7 @@ def assemble_epub(meta: J, headings: list[J], part_epubs: list[bytes], work: Pat
 
 
 def finish_epub(package: bytes, edition: Edition, styles: Styles, page_starts, cover: bytes | None,
-                font_cache: Cache | None) -> bytes:
+                font_cache: Cache | None, epoch: int | None = None) -> bytes:
     """The finished EPUB: stylesheet, subset fonts, accessibility metadata, the page-list of the
     printed pages (with ``page_starts`` from the reading PDF; ``pageBreakSource`` names that PDF)
     and ``cover``, a PNG."""
@@ -335,7 +337,21 @@ def finish_epub(package: bytes, edition: Edition, styles: Styles, page_starts, c
     return finish(package, edition.stylesheet + styles.text("epub.css"), font_data, a11y,
                   page_source=edition.metadata.identifier_for("reading") if page_starts else None,
                   cover=cover, body_id=edition.chapters[0].id if edition.chapters else None, font_cache=font_cache,
-                  language=edition.metadata.language)
+                  language=edition.metadata.language, epoch=epoch)
+
+
+def _set_dates(metadata: etree._Element, epoch: int) -> None:
+    """The package's last modification (and its date, where the manuscript gives none) at
+    SOURCE_DATE_EPOCH, the date every output of the build carries."""
+    from datetime import UTC, datetime
+
+    stamp = datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for el in metadata.iter(f"{{{OPF_NS}}}meta"):
+        if el.get("property") == "dcterms:modified":
+            el.text = stamp
+    for el in metadata.iter(f"{{{DC_NS}}}date"):
+        if (el.text or "").startswith("1970-01-01"):
+            el.text = stamp
 
 
 def _pandoc_env(epoch: int) -> dict[str, str]:
