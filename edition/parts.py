@@ -53,7 +53,11 @@ def book_parts(edition: Edition, front: tuple[str, ...] = FRONT_SECTIONS,
     if sections:
         parts.append(Part("front", sections[0], "front", sections=sections))
     parts.extend(Part("chapter", c.id, "chapter", i) for i, c in enumerate(edition.chapters))
-    present = {"notes": bool(endnotes(edition)), "glossary": bool(glosses(edition)), "names": bool(names(edition)),
+    # the names table reconciles the text's spellings with the editor's notes: without notes of an
+    # editor (a TEI document built as it is) there is nothing to reconcile
+    editors_notes = any(n.annotation.set != "manuscript" for n in edition.notes)
+    present = {"notes": bool(endnotes(edition)), "glossary": bool(glosses(edition)),
+               "names": editors_notes and bool(names(edition)),
                "bibliography": bool(edition.bibliography), "corrections": bool(edition.corrections),
                "index": bool(edition.person_index)}
     parts.extend(Part("back", name, name) for name in back if present.get(name))

@@ -477,3 +477,18 @@ def test_generated_words_follow_the_books_language_with_english_for_what_a_table
     for lang, table in LABELS.items():  # no table names a word the writers do not ask for
         assert set(table) <= set(LABELS["en"]), lang
         assert all("{count}" in table[k] for k in ("corrections-intro",) if k in table), lang
+
+
+def test_the_names_table_comes_only_with_an_editors_notes(tmp_path):
+    from edition.parts import book_parts
+    from edition.resolve import load
+
+    # a Russian play's cast with English and German forms, and no editor's notes: no names table
+    folder = tmp_path / "play"
+    path = tei(tmp_path, "<div><p>Лука говорит.</p></div>", "ru", header=(
+        '<profileDesc><particDesc><listPerson><person xml:id="Luka"><persName>Лука</persName>'
+        '<persName xml:lang="en">Luka</persName><persName xml:lang="de">Luka</persName></person>'
+        "</listPerson></particDesc></profileDesc>"))
+    new_edition(folder, path)
+    book, _, resolution = load(folder)
+    assert "names" not in [p.name for p in book_parts(resolution.edition, book.front, book.back)]
