@@ -167,7 +167,13 @@ def index_entries(edition: Edition) -> tuple[IndexEntry, ...]:
 # --- the edition each part is rendered from --------------------------------------------------------
 
 def _paragraph_ids(chapter: Chapter) -> set[str]:
-    return {p.id for s in chapter.sections for p in s.paragraphs}
+    """What a note of the chapter can be called from: its leaves, and the chapter and its sections
+    (a note in a heading)."""
+    def sections(items) -> list[Section]:
+        return [x for s in items if isinstance(s, Section) for x in (s, *sections(s.blocks))]
+
+    return ({p.id for s in chapter.sections for p in s.paragraphs} | {chapter.id}
+            | {s.id for s in sections(chapter.sections)})
 
 
 def _heads_only(chapter: Chapter) -> Chapter:

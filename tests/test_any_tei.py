@@ -492,3 +492,28 @@ def test_the_names_table_comes_only_with_an_editors_notes(tmp_path):
     new_edition(folder, path)
     book, _, resolution = load(folder)
     assert "names" not in [p.name for p in book_parts(resolution.edition, book.front, book.back)]
+
+
+def test_a_note_in_a_heading_is_called_and_printed_in_both_writers(tmp_path):
+    folder = tmp_path / "headnote"
+    path = tei(tmp_path, '<div><head>Chapter<note n="1">A note on the chapter.</note></head><p>Text.</p>'
+                         '<div><head>Section<note n="2">A note on the section.</note></head><p>More '
+                         '<hi rend="italic">words<note n="3">Upright.</note></hi>.</p></div></div>')
+    new_edition(folder, path)
+    out = render(folder)
+    for writer in WRITERS:
+        body = text_of(out[writer + "-body"])
+        for words in ("A note on the chapter.", "A note on the section.", "Upright."):
+            assert body.count(words) == 1, (writer, words, body)
+    css = (ROOT / "styles" / "print.css").read_text(encoding="utf-8")
+    assert re.search(r"\.footnote \{[^}]*font-style: normal", css)  # a note is not italic with its call
+
+
+def test_a_space_of_one_character_is_a_word_space_and_a_wider_one_keeps_its_width(tmp_path):
+    body = '<div><p>a<space unit="chars" quantity="1"/>b<space quantity="3"/>c<space dim="vertical"/>d</p></div>'
+    m = read_manuscript(tei(tmp_path, body))
+    from edition.model import LineBreak, leaves
+
+    leaf = next(p for c in m.chapters for p in leaves(c.sections))
+    assert leaf_texts(m)[0].startswith("a b \u2002\u2002c")
+    assert any(isinstance(n, LineBreak) for n in leaf.inlines)

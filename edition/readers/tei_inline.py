@@ -270,8 +270,9 @@ class InlineReader:
                 width = max(1, min(12, round(float(el.get("quantity") or el.get("extent", "1").split()[0]))))
             except ValueError:
                 width = 1
-            return (Text("\u2002" * width if el.get("unit", "chars") in ("chars", "char") or el.get("quantity")
-                         else " "),)
+            # one character's space is a word space (it stretches in a justified line); a wider one
+            # keeps its width in en spaces after it
+            return (Text(" " + "\u2002" * (width - 1)),)
         if b == "graphic":
             return (self.image(el),)
         if b == "link":

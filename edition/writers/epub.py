@@ -17,6 +17,7 @@ from ..model import (
     Block,
     Edition,
     Note,
+    NoteCall,
     Paragraph,
     Section,
     shown,
@@ -92,7 +93,9 @@ def part_blocks(edition: Edition, part: Part, page_starts=(), heads_only: bool =
         title = f"{chapter.number} {chapter.title}".strip() or _untitled(edition, chapter)
         kv = [("lang", chapter.lang)] if chapter.lang else []
         classes = ["chapter"] + ([f"matter-{chapter.matter}"] if chapter.matter != "body" else [])
-        blocks: list[J] = [{"t": "Header", "c": [1, attr(chapter.id, classes, kv), str_runs(title)]}]
+        # a note the source calls in the chapter's heading is called after its title, as in print
+        calls = InlineWriter(ctx, set()).inlines(tuple(n for n in chapter.head if isinstance(n, NoteCall)))
+        blocks: list[J] = [{"t": "Header", "c": [1, attr(chapter.id, classes, kv), str_runs(title) + calls]}]
         blocks.extend(page_marker(chapter.id))
         for section in chapter.sections:
             blocks.extend(writer.section(section, chapter.lang or edition.metadata.language))
