@@ -438,15 +438,18 @@ def test_an_undeclared_empty_glyph_is_left_out_and_said_once(tmp_path):
 
 
 def test_the_title_statement_gives_the_books_title_and_author(tmp_path):
-    from edition.readers.tei_header import header_authors, header_title
+    from edition.readers.tei_header import header_authors, header_names, header_title
 
     root = etree.fromstring(
         f'<TEI xmlns="{TEI}"><teiHeader><fileDesc><titleStmt><title level="s">Letters, a series</title>'
         '<title level="a">A to B, 13 November 1896</title><author><persName>Anton Chekhov</persName>'
         '<persName xml:lang="ru">Антон Чехов</persName><idno type="wikidata">Q5685</idno></author>'
-        "<author>Goldmann, Paul</author></titleStmt></fileDesc></teiHeader></TEI>")
+        "<author>Goldmann, Paul</author><editor><persName>Müller, Martin Anton</persName>"
+        "<persName>Untner, Laura</persName></editor></titleStmt></fileDesc></teiHeader></TEI>")
     assert header_title(root) == "A to B, 13 November 1896"
+    # two forms in two languages are one person; two names in one language are two people
     assert header_authors(root) == "Anton Chekhov; Goldmann, Paul"
+    assert header_names(root, "tei:editor") == "Müller, Martin Anton; Untner, Laura"
 
 
 def test_a_letterhead_of_segments_is_lines_and_source_quotes_are_not_doubled(tmp_path):

@@ -66,16 +66,24 @@ def header_title(root: etree._Element) -> str:
 
 
 def header_authors(root: etree._Element) -> str:
-    """The authors the titleStmt names, joined with "; ": each one's first name form (a persName
-    in the document's language before others), never its identifiers (idno)."""
+    """The authors the titleStmt names, joined with "; ": each one's first name form, never its
+    identifiers (idno)."""
+    return header_names(root, "tei:author")
+
+
+def header_names(root: etree._Element, xpath: str) -> str:
+    """The persons the titleStmt names at ``xpath`` (authors, editors), joined with "; ": each
+    one's first name form (a persName, else a name, else its text), never its idno."""
     names = []
-    for author in root.xpath(_STMT + "tei:author", namespaces=NS):
+    for author in root.xpath(_STMT + xpath, namespaces=NS):
         forms = author.findall("tei:persName", NS) or author.findall("tei:name", NS)
-        el = forms[0] if forms else author
-        text = " ".join(t for node in el.xpath(".//text()[not(ancestor::tei:idno)]", namespaces=NS)
-                        for t in [str(node)]).split()
-        if text:
-            names.append(" ".join(text))
+        langs = [f.get(XML_LANG) for f in forms]
+        # several name forms in as many languages are one person's; otherwise each is a person
+        people = forms[:1] if len(set(langs)) == len(langs) else forms
+        for el in people or [author]:
+            text = " ".join(str(t) for t in el.xpath(".//text()[not(ancestor::tei:idno)]", namespaces=NS)).split()
+            if text:
+                names.append(" ".join(text))
     return "; ".join(names)
 
 
@@ -90,21 +98,23 @@ def metadata(root: etree._Element, language: str, stem: str) -> Metadata:
                   or header_text(root, h + "tei:publicationStmt/tei:idno"))
     if not identifier:  # stable for the document, never the same for two titles
         identifier = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'tei:' + stem + ':' + title)}"
+    described = root.xpath(h + "tei:sourceDesc", namespaces=NS)
     source = (header_text(root, h + "tei:sourceDesc/tei:bibl/tei:note[@type='description']")
-              or header_text(root, h + "tei:sourceDesc"))
+              # its parts (notes, bibls, paragraphs) are pieces of text apart, not run together
+              or (" ".join(" ".join(t.split()) for t in described[0].itertext() if t.strip()) if described else ""))
     return Metadata(
         title=title,
         chapter_label=label,
         language=language,
         identifier=identifier,
-        editor=(header_text(root, h + "tei:titleStmt/tei:editor")
-                or header_text(root, h + "tei:titleStmt/tei:respStmt/tei:name")
+        editor=(header_names(root, "tei:editor") or header_names(root, "tei:respStmt/tei:name")
                 or header_text(root, h + "tei:publicationStmt/tei:publisher")),
         source_description=source[:600],
         rights=header_text(root, h + "tei:publicationStmt/tei:availability"),
         date=(header_text(root, h + "tei:publicationStmt/tei:date/@when")
               or header_text(root, h + "tei:publicationStmt/tei:date")),
         version=header_text(root, h + "tei:editionStmt/tei:edition/@n", "0"),
+        author=header_authors(root),
         status=status,
         proofreading_complete=status == "proofread",
     )

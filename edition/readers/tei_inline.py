@@ -32,7 +32,17 @@ from ..model import (
 from ..processing import BEHAVIOURS, ProcessingModel, Rule, css_class, rend_class, safe_css
 from ..xmlsafe import NS, XML_NS
 from .tei_header import base_language, glyphs, local_name, renditions
-from .tei_text import CHOICE_PAIRS, EXTERNAL, FOLD, PAIRS, QUOTES, WHITESPACE_RUN, merge_text, trim_folds
+from .tei_text import (
+    CHOICE_PAIRS,
+    EXTERNAL,
+    FOLD,
+    PAIRS,
+    QUOTES,
+    WHITESPACE_RUN,
+    merge_text,
+    quoted_in_source,
+    trim_folds,
+)
 
 XML_ID = f"{{{XML_NS}}}id"
 XML_LANG = f"{{{XML_NS}}}lang"
@@ -178,6 +188,8 @@ class InlineReader:
         return node
 
     def _attrs(self, el: etree._Element) -> tuple[tuple[str, str], ...]:
+        if _local(el) != "cell":  # on a table, @rows and @cols only count its rows and columns
+            return ()
         out = []
         if el.get("cols", "1") != "1":
             out.append(("colspan", el.get("cols")))
@@ -270,8 +282,7 @@ class InlineReader:
                 width = max(1, min(12, round(float(el.get("quantity") or el.get("extent", "1").split()[0]))))
             except ValueError:
                 width = 1
-            # one character's space is a word space (it stretches in a justified line); a wider one
-            # keeps its width in en spaces after it
+            # one character's space is a word space (it stretches); a wider one adds en spaces
             return (Text(" " + "\u2002" * (width - 1)),)
         if b == "graphic":
             return (self.image(el),)
@@ -307,7 +318,7 @@ class InlineReader:
                   if t.startswith("#") and self.renditions.get(t[1:], ("", ""))[0]]
         if scoped:
             return children  # the document's own renditions put its marks before and after
-        if rule.marks == "quote" and _quoted_in_source(el):
+        if rule.marks == "quote" and quoted_in_source(el):
             return children  # the source prints its own marks around it (»<quote>…</quote>«)
         if rule.marks == "quote":
             lang = base_language(self._effective_lang(el))
@@ -407,15 +418,3 @@ class InlineReader:
         del self.corrections[saved[0]:]
         del self.notes[saved[1]:]
         return text
-
-
-_QUOTE_MARKS = set("«»„“”‘’‚‹›\"'「」『』")
-
-
-def _quoted_in_source(el: etree._Element) -> bool:
-    """Whether the text just before ``el`` ends and the text just after it starts with a quotation
-    mark: the source's own marks, which the edition does not double."""
-    previous = el.getprevious()
-    before = (previous.tail if previous is not None else el.getparent().text) or ""
-    after = el.tail or ""
-    return before.rstrip()[-1:] in _QUOTE_MARKS and after.lstrip()[:1] in _QUOTE_MARKS and bool(before.strip())

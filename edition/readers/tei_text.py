@@ -145,3 +145,15 @@ def prepend(node: BlockNode, markers: tuple[Inline, ...]) -> BlockNode:
     if isinstance(node, Section) and node.blocks:
         return replace(node, blocks=(prepend(node.blocks[0], markers),) + node.blocks[1:])
     return node
+
+
+_QUOTE_MARKS = set("«»„“”‘’‚‹›\"'「」『』")
+
+
+def quoted_in_source(el: etree._Element) -> bool:
+    """Whether the text just before ``el`` ends and the text just after it starts with a quotation
+    mark: the source's own marks, which the edition does not double."""
+    previous = el.getprevious()
+    before = (previous.tail if previous is not None else el.getparent().text) or ""
+    after = el.tail or ""
+    return before.rstrip()[-1:] in _QUOTE_MARKS and after.lstrip()[:1] in _QUOTE_MARKS and bool(before.strip())
