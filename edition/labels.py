@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from .langtag import primary
+
 LABELS: dict[str, dict[str, str]] = {
     "th": {
         "subtitle": "ฉบับตรวจชำระและอธิบายประกอบ",
@@ -274,7 +276,7 @@ class Labels(Mapping[str, str]):
     """The labels of one language, English where it has none."""
 
     def __init__(self, lang: str):
-        base = (lang or "en").split("-")[0].lower()
+        base = primary(lang) or "en"
         self.lang = base if base in LABELS else "en"
         self._table = {**LABELS["en"], **LABELS.get(base, {})}
 

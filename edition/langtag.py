@@ -38,9 +38,15 @@ def is_language_tag(tag: str) -> bool:
     return bool(_LANGTAG.fullmatch(low) or _PRIVATE.fullmatch(low)) or low in _GRANDFATHERED
 
 
-def primary(tag: str) -> str:
-    """The primary language subtag, lower case: ``th`` for ``th-TH``."""
-    return tag.split("-")[0].lower()
+def primary(tag: str | None) -> str:
+    """The primary language subtag, lower case: ``th`` for ``th-TH``; "" for none."""
+    return (tag or "").split("-")[0].lower()
+
+
+def is_thai(tag: str | None) -> bool:
+    """Whether a language tag names Thai (``th``, ``th-TH``): the segmentation, the justifier and
+    the Thai lint apply to its text."""
+    return primary(tag) == "th"
 
 
 def writes_spaces(tag: str) -> bool:

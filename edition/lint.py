@@ -15,6 +15,7 @@ import regex
 
 from .errors import Problem
 from .inlines import reading_text
+from .langtag import is_thai
 from .model import Chapter
 from .thai import check_characters, segment
 
@@ -59,7 +60,7 @@ def lint_chapter(chapter: Chapter, custom_words: Iterable[str] = (), unknown_wor
     """The lint's findings in a chapter: Unicode NFC everywhere; in Thai text, the OCR's character
     slips and (``unknown_words``) words the dictionary does not know."""
     words = tuple(custom_words)
-    thai = (chapter.lang or language).split("-")[0].lower() == "th"
+    thai = is_thai(chapter.lang or language)
     known = None
     if unknown_words and thai:
         known = known_words(words)
@@ -69,7 +70,7 @@ def lint_chapter(chapter: Chapter, custom_words: Iterable[str] = (), unknown_wor
             text = reading_text(p.inlines)
             if unicodedata.normalize("NFC", text) != text:
                 findings.append(LintFinding(p.id, 0, "not-nfc", "", "text is not in Unicode NFC", p.line))
-            if not thai and (p.lang or "").split("-")[0].lower() != "th":
+            if not thai and not is_thai(p.lang):
                 continue
             for f in check_characters(text):
                 findings.append(LintFinding(p.id, f.offset, f.kind, f.text, f.message, p.line))

@@ -11,12 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-import regex
-
 from .model import BiblEntry, Chapter, Correction, Edition, Entity, IndexEntry, Inline, Note, Section, Text
 from .processing import styled_span
-
-THAI_LETTER = regex.compile(r"\p{Thai}")
 
 FRONT_SECTIONS = ("title-page", "imprint", "contents")
 BACK_SECTIONS = ("notes", "glossary", "names", "bibliography", "corrections", "index")
@@ -111,7 +107,9 @@ def _title(text: str) -> Inline:
     """A work's title in the entry. The entry is set as English; a title in Thai script is marked
     Thai, so it is not set in italic (Thai type has no italic, and an engine would slant the
     upright face instead)."""
-    return styled_span("title", (Text(text),), "th" if THAI_LETTER.search(text) else None)
+    from .thai import has_thai
+
+    return styled_span("title", (Text(text),), "th" if has_thai(text) else None)
 
 
 def _merged(nodes: list[Inline]) -> list[Inline]:

@@ -14,6 +14,7 @@ from .anchoring import AnchorResult, anchor
 from .config import Book, with_book_metadata
 from .errors import EditionError, Problem
 from .inlines import insert_at, reading_text, spans_of
+from .langtag import is_thai
 from .model import Anchor as AnchorModel
 from .model import Annotation, Chapter, Edition, Entity, IndexEntry, Note, NoteCall, Paragraph, TextQuoteSelector
 from .readers.annotations import AnnotationSets, read_annotation_dir
@@ -236,7 +237,7 @@ def note_labeller(language: str, source_has_notes: bool):
     """How the editor's notes are numbered: Thai digits in a Thai edition (so they never look like
     the author's series); elsewhere arabic numbers, or letters (a, b … z, aa) when the
     manuscript numbers notes of its own."""
-    if language.split("-")[0].lower() == "th":
+    if is_thai(language):
         return thai_number
     if source_has_notes:
         def letters(n: int) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,11 +26,11 @@ from .langtag import HINT, bcp47, is_language_tag
 from .parts import BACK_SECTIONS, FRONT_SECTIONS
 from .processing import EDITION_TABLE
 from .readers.tei_header import header_authors, header_title
+from .readers.tei_text import EXTERNAL
 from .xmlsafe import NS, TEI_NS, XML_NS, parse_xml
 
 DEFAULT_STYLES = Path(__file__).resolve().parents[1] / "styles"
 XML_LANG = f"{{{XML_NS}}}lang"
-EXTERNAL_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 
 
 @dataclass(frozen=True)
@@ -137,7 +136,7 @@ def local_media(root: etree._Element, manuscript: Path) -> tuple[list[tuple[Path
         if etree.QName(el).localname not in ("graphic", "media"):
             continue
         url = el.get("url", "").strip()
-        if not url or EXTERNAL_URL.match(url):
+        if not url or EXTERNAL.match(url):
             continue  # the build refuses a remote image and says so
         source = (folder / url).resolve()
         if not source.is_file():

@@ -194,14 +194,20 @@ def break_opportunities(text: str, protected: Iterable[tuple[int, int]] = (),
             continue
         if after in " " or before == " " and (i + 1 < len(text) and text[i] in "ๆฯ"):
             continue  # break after a space, not before it; and never before " ๆ"
-        if not (_is_thai(before) or _is_thai(after) or before == " "):
+        if not (is_thai_char(before) or is_thai_char(after) or before == " "):
             continue  # Latin text breaks at its own spaces
         result.append(i)
     return result
 
 
-def _is_thai(ch: str) -> bool:
+def is_thai_char(ch: str) -> bool:
+    """Whether ``ch`` is in the Thai block (letters, vowels, marks, digits)."""
     return "\u0e00" <= ch <= "\u0e7f"
+
+
+def has_thai(text: str) -> bool:
+    """Whether ``text`` holds any Thai character."""
+    return any(is_thai_char(ch) for ch in text)
 
 
 @lru_cache(maxsize=1024)

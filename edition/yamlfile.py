@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from .errors import EditionError
+from .thai import is_thai_char
 
 
 class LineDict(dict):
@@ -49,10 +50,6 @@ class FoldedText(str):
     thai_joins: tuple[int, ...] = ()
 
 
-def _is_thai(ch: str) -> bool:
-    return "\u0e00" <= ch <= "\u0e7f"
-
-
 def _thai_folded(raw: str, folded: str, first_line: int) -> FoldedText | None:
     """The folded scalar ``raw`` (its source, from the ``>`` indicator on) with folds between Thai
     characters joined; None when it is not the simple case (one paragraph per blank-line block, no
@@ -76,7 +73,7 @@ def _thai_folded(raw: str, folded: str, first_line: int) -> FoldedText | None:
                 previous = "\n"
             continue
         if previous not in (None, "\n"):
-            if _is_thai(previous[-1]) and _is_thai(text[0]):
+            if is_thai_char(previous[-1]) and is_thai_char(text[0]):
                 joins.append(first_line + 1 + offset)
             else:
                 pieces.append(" ")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..langtag import primary
 from .ocr import OcrBlock
 
 HEAD = "head"
@@ -90,7 +91,7 @@ def label_number(line: str, lang: str) -> str | None:
     if m:
         number = m.group(1) or m.group(2)
         return str(int(number)) if number.isdecimal() else number
-    words = LABEL_WORDS.get(lang.split("-")[0].lower(), LABEL_WORDS["en"])
+    words = LABEL_WORDS.get(primary(lang), LABEL_WORDS["en"])
     first = line.split()[0].casefold() if line.split() else ""
     return "" if any(first == w or (first.startswith(w) and not first[len(w)].isalpha()) for w in words) else None
 

@@ -33,7 +33,6 @@ from ..model import (
 from ..processing import BEHAVIOURS, HTML_DEFAULT, ProcessingModel, Rule
 from ..xmlsafe import NS, TEI_NS, XML_NS, parse_xml
 from .tei_header import (
-    base_language,
     bcp47,
     document_language,
     header_text,
@@ -46,7 +45,7 @@ from .tei_header import metadata as read_metadata
 from .tei_inline import InlineReader, SourceNote
 from .tei_text import append_to_last, items, last_leaf, prepend, trim_folds
 
-__all__ = ["Manuscript", "SourceNote", "base_language", "bcp47", "document_language", "read_manuscript",
+__all__ = ["Manuscript", "SourceNote", "bcp47", "document_language", "read_manuscript",
            "source_reading"]
 
 XML_ID = f"{{{XML_NS}}}id"

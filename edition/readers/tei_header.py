@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from ..langtag import bcp47
+from ..langtag import bcp47, primary
 from ..model import Entity, Metadata
 from ..processing import ProcessingModel, css_class, safe_css
 from ..xmlsafe import NS, TEI_NS, XML_NS
@@ -28,11 +28,6 @@ Report = Callable[..., None]  # problem(element, message, hint="", severity="err
 
 def local_name(el) -> str:
     return etree.QName(el).localname if isinstance(el.tag, str) else ""
-
-
-def base_language(tag: str | None) -> str:
-    """The language subtag of a BCP 47 tag, in lower case ("en-GB" -> "en"); "" for none."""
-    return (tag or "").split("-")[0].lower()
 
 
 def document_language(root: etree._Element) -> str:
@@ -127,7 +122,11 @@ def entities(root: etree._Element, language: str, problem: Report) -> tuple[Enti
     if header is None:
         problem(root, "no teiHeader", "a TEI document starts with <teiHeader>")
         return ()
-    lang = base_language(language)
+    lang = primary(language)
+
+    def lang_of(n: etree._Element) -> str:  # a name's language, as BCP 47 writes it
+        return bcp47(n.get(XML_LANG) or language)
+
     # the header's lists, and registers kept in the text's back matter or in standOff
     # (those of the text are its own business: an entry without an id or a name is only text)
     places = [(header, True), *((el, False) for el in root.iterfind("tei:standOff", NS)),
@@ -143,11 +142,8 @@ def entities(root: etree._Element, language: str, problem: Report) -> tuple[Enti
             if not ident:
                 problem(item, f"<{item_tag}> without xml:id", "give every entry an xml:id to refer to")
                 continue
-            def lang_of(n: etree._Element) -> str:
-                return bcp47(n.get(XML_LANG) or language)
-
-            own = [n for n in names if base_language(lang_of(n)) == lang]
-            other = [n for n in names if base_language(lang_of(n)) != lang]
+            own = [n for n in names if primary(lang_of(n)) == lang]
+            other = [n for n in names if primary(lang_of(n)) != lang]
             if not names:
                 problem(item, f"{kind} '{ident}' has no name", f"add <{name_tag}>…</{name_tag}>")
                 continue

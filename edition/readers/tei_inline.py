@@ -11,7 +11,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import Problem
-from ..langtag import bcp47
+from ..langtag import bcp47, primary
 from ..model import (
     AuthorNoteCall,
     BlockNode,
@@ -31,7 +31,7 @@ from ..model import (
 )
 from ..processing import BEHAVIOURS, ProcessingModel, Rule, css_class, rend_class, safe_css
 from ..xmlsafe import NS, XML_NS
-from .tei_header import base_language, glyphs, local_name, renditions
+from .tei_header import glyphs, local_name, renditions
 from .tei_text import (
     CHOICE_PAIRS,
     EXTERNAL,
@@ -321,7 +321,7 @@ class InlineReader:
         if rule.marks == "quote" and quoted_in_source(el):
             return children  # the source prints its own marks around it (»<quote>…</quote>«)
         if rule.marks == "quote":
-            lang = base_language(self._effective_lang(el))
+            lang = primary(self._effective_lang(el))
             marks = QUOTES.get(lang, QUOTES["en"])
             depth = sum(1 for a in el.iterancestors() if _local(a) in ("q", "quote", "said", "soCalled")
                         and (self.model.rule(a) or Rule("", "")).marks == "quote")

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from .. import parts as book
 from ..inlines import name_spans, reading_text
 from ..labels import labels_for
+from ..langtag import is_thai
 from ..model import (
     Block,
     Edition,
@@ -124,10 +125,6 @@ def _untitled(edition: Edition, chapter) -> str:
         if chapter.matter == "back" else edition.metadata.title
 
 
-def _is_thai(lang: str | None) -> bool:
-    return (lang or "").split("-")[0].lower() == "th"
-
-
 class _BlockWriter:
     """The blocks of a chapter as pandoc blocks: what each behaviour of the processing model is
     in the EPUB (the print writer states the same in parts.html.j2)."""
@@ -176,13 +173,13 @@ class _BlockWriter:
         return out
 
     def inlines(self, p: Paragraph, lang: str) -> list[J]:
-        breaks = set(paragraph_breaks(p, self.words)) if _is_thai(lang) else set()
+        breaks = set(paragraph_breaks(p, self.words)) if is_thai(lang) else set()
         return InlineWriter(self.ctx, breaks, self.in_paragraph.get(p.id)).inlines(p.inlines)
 
     def leaf(self, p: Paragraph, lang: str) -> J:
         kv = ([("lang", p.lang)] if p.lang else []) + list(p.attrs) + ([("style", p.style)] if p.style else [])
         if p.behaviour == "paragraph":
-            classes = ["para"] + [c for c in (p.cls, *p.classes) if c] + ([] if _is_thai(lang) else ["justify-text"])
+            classes = ["para"] + [c for c in (p.cls, *p.classes) if c] + ([] if is_thai(lang) else ["justify-text"])
             return {"t": "Div", "c": [attr(p.id, classes, kv), [{"t": "Para", "c": self.inlines(p, lang)}]]}
         classes = [p.behaviour] + [c for c in (p.cls, *p.classes) if c and c != p.behaviour]
         return {"t": "Div", "c": [attr(p.id, classes, kv), [{"t": "Plain", "c": self.inlines(p, lang)}]]}

@@ -19,14 +19,15 @@ from .. import parts as book
 from ..config import PrintConfig
 from ..fonts import FACES
 from ..labels import labels_for
+from ..langtag import is_thai
 from ..model import Citation, Edition, Note, shown
 from ..parts import Part
 from ..render import bibl_citation_label, html_inlines
 from ..styles import Styles
+from ..thai import has_thai
 from .justify import BREAK_MARK
 
 RUN_START, RUN_END = "\ue000", "\ue001"  # private-use marks, replaced before the HTML leaves here
-_THAI = re.compile("[\u0e00-\u0e7f]")
 
 
 class BreakControl:
@@ -210,7 +211,7 @@ def render_part_html(ctx: PrintContext, part: Part, styles: Styles) -> PartHTML:
         return Markup('<a class="glossref" id="call-{0}" href="#note-{0}">{1}</a>').format(ann.id, note.label)
 
     def inl(nodes) -> Markup:
-        if not thai_book and not _THAI.search(reading_text(nodes)):
+        if not thai_book and not has_thai(reading_text(nodes)):
             return free(nodes)  # no Thai to break: the renderer's breaks (and no Thai dictionary loaded)
         return wrap_runs(html_inlines(nodes, edition, note_call=note_call, cite=cite,
                                       text=paragraph_break_control(nodes, words)))
@@ -245,10 +246,6 @@ def render_part_html(ctx: PrintContext, part: Part, styles: Styles) -> PartHTML:
         names, faces=FACES, fonts_url=ctx.fonts_url, css=edition.stylesheet + styles.text("print.css"), body=Markup(body),
         borrowed=borrowed, pad=ctx.pad, part_css=part_css(ctx))
     return PartHTML(html, tuple(borrowed))
-
-
-def is_thai(lang: str | None) -> bool:
-    return (lang or "").split("-")[0].lower() == "th"
 
 
 def external_ids(body: str) -> list[str]:
